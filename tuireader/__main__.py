@@ -1,0 +1,5 @@
+"""`python -m tuireader` runs the command line (the app when no subcommand is given)."""
+
+from tuireader.cli import main
+
+raise SystemExit(main())

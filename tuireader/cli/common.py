@@ -1,0 +1,46 @@
+"""Helpers shared by the subcommands: opening the workspace, JSON output, user errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from tuireader.core.workspace import UnknownArticleError, Workspace, WorkspaceError
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line, exit code 2."""
+
+
+def open_workspace(path: str | None) -> Workspace:
+    """Open the workspace or raise UserError with the reason."""
+    try:
+        return Workspace.open(path)
+    except WorkspaceError as error:
+        raise UserError(str(error)) from error
+
+
+def get_article(workspace: Workspace, article_id: str) -> Any:
+    """The article with this id, or UserError naming close ids."""
+    try:
+        return workspace.article(article_id)
+    except UnknownArticleError as error:
+        raise UserError(str(error)) from error
+
+
+def print_json(data: Any) -> None:
+    """Print data as indented UTF-8 JSON on stdout."""
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def warn(message: str) -> None:
+    """A warning on stderr (never on stdout, so --json output stays parseable)."""
+    print(f"tuireader: warning: {message}", file=sys.stderr)
+
+
+def report_load_warnings(workspace: Workspace) -> None:
+    """Print the warnings collected while loading articles and the catalog."""
+    for message in workspace.load_warnings:
+        warn(message)

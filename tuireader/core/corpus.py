@@ -1,0 +1,338 @@
+"""Articles as the rest of tuireader sees them: exact text, paragraphs with offsets, metadata.
+
+The file text is never altered: citations quote the file, annotations anchor to offsets in it.
+Paragraphs that are page furniture (navigation, paywall prompts, author blurbs) are marked,
+not removed, so the reader can dim them and search and entity counts can leave them out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+# Lines that are page furniture wherever they appear (matched against the whole paragraph).
+_FURNITURE_LINE = re.compile(
+    r"""^(?:
+        published\ by\ .{1,80}
+      | in\ cooperation\ with
+      | subscribe(?:\ (?:now|today|for\ .{0,40}))?[.!]?
+      | already\ a\ subscriber\??
+      | (?:sign\ in|log\ in|login)(?:\ .{0,30})?
+      | advertisement
+      | share\ (?:this|on)\ .{0,30}
+      | credit:\ .{1,120}
+      | image\ source:.{0,200}
+      | photo(?:\ credit)?:\ .{1,120}
+      | (?:recent|related|latest)\ (?:features|articles|posts|stories)
+      | the\ authors?
+      | author'?s\ bio:?
+      | about\ the\ authors?:?
+      | overview
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Lines after which the rest of the page is furniture (paywall prompts, author blurbs).
+_FURNITURE_TAIL = re.compile(
+    r"^(?:want to read more\??|subscribe for full access\.?|author'?s bio:?|about the authors?:?)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^[Bb]y\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})$")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SENTENCE_END = re.compile(r"[.!?:;”\"’)]$")
+
+
+class ArticleLoadError(Exception):
+    """An article file that cannot be used (binary, empty, unreadable)."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of an article, located by character offsets in the exact file text."""
+
+    number: int  # 1-based, counting every paragraph including furniture
+    start: int
+    end: int
+    text: str
+    furniture: bool = False
+    furniture_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """Bibliographic facts; a field nobody knows stays None (never invented)."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    container: str | None = None
+    issued: str | None = None  # ISO-like: YYYY, YYYY-MM or YYYY-MM-DD
+    url: str | None = None
+    type: str | None = None  # CSL item type, e.g. article-magazine
+    accessed: str | None = None
+    title_source: str | None = None  # "catalog" or "text"; None when missing
+
+    def to_dict(self) -> dict[str, Any]:
+        """The metadata as a plain dict (for JSON output)."""
+        return {
+            "title": self.title,
+            "authors": list(self.authors),
+            "container": self.container,
+            "issued": self.issued,
+            "url": self.url,
+            "type": self.type,
+        }
+
+
+@dataclass
+class Article:
+    """One article: its id (file stem), exact text, paragraphs and metadata."""
+
+    id: str
+    path: Path
+    text: str
+    meta: ArticleMeta
+    paragraphs: list[Paragraph]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def checksum(self) -> str:
+        """SHA-256 of the text, used to detect changes (index, entities, annotations)."""
+        return text_checksum(self.text)
+
+    @property
+    def title(self) -> str:
+        """The title, or the id when no title is known (for display only)."""
+        return self.meta.title or self.id
+
+    @property
+    def body_paragraphs(self) -> list[Paragraph]:
+        """Paragraphs that are not page furniture."""
+        return [p for p in self.paragraphs if not p.furniture]
+
+    @property
+    def word_count(self) -> int:
+        """Words in the body paragraphs."""
+        return sum(len(p.text.split()) for p in self.body_paragraphs)
+
+    def paragraph(self, number: int) -> Paragraph:
+        """The paragraph with this 1-based number (IndexError when out of range)."""
+        if not 1 <= number <= len(self.paragraphs):
+            raise IndexError(f"{self.id} has no paragraph {number}")
+        return self.paragraphs[number - 1]
+
+    def paragraph_at(self, offset: int) -> Paragraph | None:
+        """The paragraph containing character offset `offset`, if any."""
+        for paragraph in self.paragraphs:
+            if paragraph.start <= offset < paragraph.end:
+                return paragraph
+        return None
+
+
+def text_checksum(text: str) -> str:
+    """The checksum tuireader uses for an article text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def clean_for_display(text: str) -> str:
+    """Strip terminal control sequences (ESC, C0/C1 controls) so text can never drive the
+    terminal; tabs and newlines are kept."""
+    return _CONTROL_CHARS.sub("", text)
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode article bytes: UTF-8 (BOM stripped), else cp1252 with a warning.
+
+    Raises ArticleLoadError for binary data. Line endings are left as they are so that
+    offsets stay offsets into the file's own text; CRLF is handled when splitting.
+    """
+    warnings: list[str] = []
+    if b"\x00" in data[:8192]:
+        raise ArticleLoadError(f"{name}: looks like a binary file, skipped")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise ArticleLoadError(f"{name}: not UTF-8 or cp1252 text, skipped") from error
+        warnings.append(f"{name}: not valid UTF-8, read as cp1252")
+    controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
+    if controls > max(8, len(text[:8192]) // 20):
+        raise ArticleLoadError(f"{name}: looks like a binary file, skipped")
+    return text, warnings
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of paragraphs, trimmed of surrounding whitespace.
+
+    Texts with blank lines between blocks split on blank lines (a paragraph may span
+    several lines); texts without any blank line are one paragraph per line.
+    """
+    separator = r"\r?\n[ \t]*\r?\n\s*" if re.search(r"\n[ \t]*\r?\n", text) else r"\r?\n"
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in re.finditer(separator, text):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    if separator != r"\r?\n":
+        spans = [line for span in spans for line in _split_heading_block(text, *span)]
+    trimmed = []
+    for start, end in spans:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        trimmed.append((start + lead, start + lead + len(stripped)))
+    return trimmed
+
+
+def _split_heading_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A block of several very short lines (navigation, section names) is split into its
+    lines; hard-wrapped prose, whose lines are longer, stays one paragraph."""
+    lines = text[start:end].split("\n")
+    if len(lines) < 2 or any(len(line.split()) > 8 for line in lines):
+        return [(start, end)]
+    spans = []
+    position = start
+    for line in lines:
+        spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans
+
+
+def _normal(text: str) -> str:
+    """Lowercase, straight quotes, single spaces: for comparing titles and lines."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.lower().split())
+
+
+def _is_heading_like(text: str) -> bool:
+    """A short line without sentence punctuation: a title, section name or label."""
+    return len(text.split()) <= 12 and not _SENTENCE_END.search(text.strip())
+
+
+def mark_furniture(
+    spans: list[tuple[int, int]],
+    text: str,
+    title: str | None,
+    extra_lines: Iterable[str] = (),
+) -> list[Paragraph]:
+    """Build paragraphs from spans and mark page furniture.
+
+    Furniture: known boilerplate lines, repeats of the title, bylines, everything after a
+    paywall or author-bio marker, short heading-like lines (section names, photo credits)
+    above the first real paragraph other than the title itself, and lines the catalog lists.
+    """
+    extra = {_normal(line) for line in extra_lines}
+    normal_title = _normal(title) if title else None
+    seen_title = False
+    in_tail = False
+    before_body = True
+    paragraphs: list[Paragraph] = []
+    for number, (start, end) in enumerate(spans, start=1):
+        chunk = text[start:end]
+        normal = _normal(chunk)
+        reason: str | None = None
+        if in_tail:
+            reason = "after paywall or author bio"
+        elif normal in extra:
+            reason = "listed in catalog"
+        elif _FURNITURE_TAIL.match(normal):
+            in_tail = True
+            reason = "paywall or author bio"
+        elif _FURNITURE_LINE.match(normal):
+            reason = "boilerplate line"
+        elif normal_title and normal == normal_title:
+            if seen_title:
+                reason = "repeated title"
+            seen_title = True
+        elif _BYLINE.match(chunk.strip()):
+            reason = "byline"
+        elif before_body and _is_heading_like(chunk):
+            reason = "section or navigation line"
+        if reason is None and len(chunk.split()) >= 25:
+            before_body = False
+        paragraphs.append(Paragraph(number, start, end, chunk, reason is not None, reason))
+    return paragraphs
+
+
+def metadata_from_text(text: str, spans: list[tuple[int, int]]) -> tuple[str | None, tuple[str, ...]]:
+    """Title and authors read from the text: a short first line as title, "By NAME" lines.
+
+    Returns (None, ()) when the text offers nothing; nothing is guessed beyond that.
+    """
+    title = None
+    if spans:
+        first = text[spans[0][0] : spans[0][1]].strip()
+        if "\n" not in first and len(first.split()) <= 20 and not first.endswith("."):
+            title = first
+    authors: list[str] = []
+    for start, end in spans[:20]:
+        match = _BYLINE.match(text[start:end].strip())
+        if match:
+            names = re.split(r"\s+and\s+|,\s*", match.group(1))
+            authors.extend(name for name in names if name)
+    return title, tuple(dict.fromkeys(authors))
+
+
+def article_id_for(path: Path, seeds_dir: Path) -> str:
+    """An article's id: its file stem, with sub-folders kept (`politics/some-story`)."""
+    relative = path.relative_to(seeds_dir).with_suffix("")
+    return relative.as_posix()
+
+
+def load_article(path: Path, seeds_dir: Path, catalog: Mapping[str, Any] | None = None) -> Article:
+    """Load one article file. Raises ArticleLoadError for files that cannot be used."""
+    name = path.relative_to(seeds_dir).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ArticleLoadError(f"{name}: cannot be read ({error.strerror})") from error
+    text, warnings = decode_bytes(data, name)
+    if not text.strip():
+        raise ArticleLoadError(f"{name}: empty file, skipped")
+    article_id = article_id_for(path, seeds_dir)
+    entry = dict((catalog or {}).get(article_id) or {})
+    spans = split_paragraphs(text)
+    text_title, text_authors = metadata_from_text(text, spans)
+    title = entry.get("title") or text_title
+    authors = entry.get("authors") or text_authors
+    if isinstance(authors, str):
+        authors = [authors]
+    issued = entry.get("issued")
+    meta = ArticleMeta(
+        title=str(title) if title else None,
+        authors=tuple(str(a) for a in authors),
+        container=_optional_str(entry.get("container")),
+        issued=str(issued) if issued is not None else None,
+        url=_optional_str(entry.get("url")),
+        type=_optional_str(entry.get("type")),
+        accessed=_optional_str(entry.get("accessed")),
+        title_source="catalog" if entry.get("title") else ("text" if text_title else None),
+    )
+    paragraphs = mark_furniture(spans, text, meta.title, entry.get("furniture") or ())
+    return Article(article_id, path, text, meta, paragraphs, warnings)
+
+
+def _optional_str(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def iter_article_paths(seeds_dir: Path) -> list[Path]:
+    """Article files under seeds/ (recursively), sorted; hidden files and folders skipped."""
+    paths = [
+        path
+        for path in seeds_dir.rglob("*")
+        if path.suffix.lower() in ARTICLE_SUFFIXES
+        and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(seeds_dir).parts)
+    ]
+    return sorted(paths)

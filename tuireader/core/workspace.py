@@ -1,0 +1,152 @@
+"""A workspace folder: seeds/ (articles + catalog.yaml), indexes/ (derived), annotations/.
+
+`Workspace.open()` is the entry point for the app, the CLI and notebooks:
+
+    >>> ws = Workspace.open("path/to/workspace")
+    >>> ws.articles["000_55308b7769cb3055"].title
+    >>> ws.reindex()
+    >>> ws.search("Uyghur camps", limit=5)
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from tuireader.core.corpus import Article, ArticleLoadError, iter_article_paths, load_article
+
+if TYPE_CHECKING:
+    from tuireader.core.index import IndexReport, SearchIndex, SearchResults
+
+WORKSPACE_ENV = "TUIREADER_WORKSPACE"
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class WorkspaceError(Exception):
+    """A problem with the workspace a user can fix (missing folder, broken catalog)."""
+
+
+class UnknownArticleError(WorkspaceError):
+    """An article id that is not in the workspace; carries close ids as suggestions."""
+
+    def __init__(self, article_id: str, suggestions: list[str]) -> None:
+        self.article_id = article_id
+        self.suggestions = suggestions
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"No article with id {article_id!r}.{hint}")
+
+
+class Workspace:
+    """Paths of a workspace and lazy access to its articles, index and catalog."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.seeds_dir = root / "seeds"
+        self.indexes_dir = root / "indexes"
+        self.annotations_dir = root / "annotations"
+        self.load_warnings: list[str] = []
+        self._index: SearchIndex | None = None
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Workspace:
+        """Open the workspace at `path`, else $TUIREADER_WORKSPACE, else the current folder."""
+        chosen = path or os.environ.get(WORKSPACE_ENV) or Path.cwd()
+        root = Path(chosen).expanduser().resolve()
+        if not root.is_dir():
+            raise WorkspaceError(f"Workspace folder {root} does not exist.")
+        if not (root / "seeds").is_dir():
+            raise WorkspaceError(
+                f"{root} is not a tuireader workspace: it has no seeds/ folder. "
+                "Put your articles (.txt, .md) in seeds/ or pass --workspace DIR."
+            )
+        return cls(root)
+
+    @cached_property
+    def catalog(self) -> dict[str, dict[str, Any]]:
+        """Bibliographic metadata from seeds/catalog.yaml, keyed by article id."""
+        path = self.seeds_dir / "catalog.yaml"
+        if not path.exists():
+            return {}
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" (line {mark.line + 1})" if mark is not None else ""
+            self.load_warnings.append(f"seeds/catalog.yaml is not valid YAML{where}; metadata ignored")
+            return {}
+        except (OSError, UnicodeDecodeError) as error:
+            self.load_warnings.append(f"seeds/catalog.yaml cannot be read ({error}); ignored")
+            return {}
+        articles = (raw or {}).get("articles") if isinstance(raw, dict) else None
+        if not isinstance(articles, dict):
+            if raw:
+                self.load_warnings.append("seeds/catalog.yaml has no 'articles' mapping; ignored")
+            return {}
+        return {str(k): v for k, v in articles.items() if isinstance(v, dict)}
+
+    @cached_property
+    def articles(self) -> dict[str, Article]:
+        """Every loadable article, by id; files that cannot be used become load_warnings."""
+        loaded: dict[str, Article] = {}
+        catalog = self.catalog
+        for path in iter_article_paths(self.seeds_dir):
+            try:
+                article = load_article(path, self.seeds_dir, catalog)
+            except ArticleLoadError as error:
+                self.load_warnings.append(str(error))
+                continue
+            if article.id in loaded:
+                self.load_warnings.append(
+                    f"{path.name}: another file already has id {article.id!r}; skipped"
+                )
+                continue
+            self.load_warnings.extend(article.warnings)
+            loaded[article.id] = article
+        return loaded
+
+    def refresh(self) -> None:
+        """Forget loaded articles and catalog so the next access re-reads the files."""
+        for name in ("articles", "catalog"):
+            self.__dict__.pop(name, None)
+        self.load_warnings = []
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id, or UnknownArticleError naming close ids."""
+        try:
+            return self.articles[article_id]
+        except KeyError:
+            raise UnknownArticleError(article_id, self.suggest_ids(article_id)) from None
+
+    def suggest_ids(self, text: str, limit: int = 3) -> list[str]:
+        """Article ids close to `text` (prefix matches first, then similar spellings)."""
+        ids = list(self.articles)
+        prefixed = [i for i in ids if i.startswith(text) or i.split("/")[-1].startswith(text)]
+        if prefixed:
+            return prefixed[:limit]
+        return difflib.get_close_matches(text, ids, n=limit, cutoff=0.5)
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index (opened on first use; Whoosh is imported only then)."""
+        if self._index is None:
+            from tuireader.core.index import SearchIndex
+
+            self._index = SearchIndex(self.indexes_dir / "search")
+        return self._index
+
+    def reindex(self, rebuild: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
+        """Bring the index up to date with seeds/ (only changed files are re-indexed)."""
+        self.refresh()
+        return self.index.update(self.articles, rebuild=rebuild, progress=progress)
+
+    def search(self, query: str, limit: int = 10, exact: bool = False) -> SearchResults:
+        """Search paragraphs; the index is built or updated first if needed."""
+        if not self.index.is_current(self.articles):
+            self.index.update(self.articles)
+        return self.index.search(query, limit=limit, exact=exact)
