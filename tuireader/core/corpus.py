@@ -162,7 +162,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
         except UnicodeDecodeError as error:
             raise ArticleLoadError(f"{name}: not UTF-8 or cp1252 text, skipped") from error
         warnings.append(f"{name}: not valid UTF-8, read as cp1252")
-    controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
+    controls = sum(
+        1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f"
+    )
     if controls > max(8, len(text[:8192]) // 20):
         raise ArticleLoadError(f"{name}: looks like a binary file, skipped")
     return text, warnings
@@ -264,7 +266,9 @@ def mark_furniture(
     return paragraphs
 
 
-def metadata_from_text(text: str, spans: list[tuple[int, int]]) -> tuple[str | None, tuple[str, ...]]:
+def metadata_from_text(
+    text: str, spans: list[tuple[int, int]]
+) -> tuple[str | None, tuple[str, ...]]:
     """Title and authors read from the text: a short first line as title, "By NAME" lines.
 
     Returns (None, ()) when the text offers nothing; nothing is guessed beyond that.

@@ -78,7 +78,9 @@ class Workspace:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" (line {mark.line + 1})" if mark is not None else ""
-            self.load_warnings.append(f"seeds/catalog.yaml is not valid YAML{where}; metadata ignored")
+            self.load_warnings.append(
+                f"seeds/catalog.yaml is not valid YAML{where}; metadata ignored"
+            )
             return {}
         except (OSError, UnicodeDecodeError) as error:
             self.load_warnings.append(f"seeds/catalog.yaml cannot be read ({error}); ignored")
@@ -140,7 +142,9 @@ class Workspace:
             self._index = SearchIndex(self.indexes_dir / "search")
         return self._index
 
-    def reindex(self, rebuild: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
+    def reindex(
+        self, rebuild: bool = False, progress: ProgressCallback | None = None
+    ) -> IndexReport:
         """Bring the index up to date with seeds/ (only changed files are re-indexed)."""
         self.refresh()
         return self.index.update(self.articles, rebuild=rebuild, progress=progress)

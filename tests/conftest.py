@@ -1,0 +1,53 @@
+"""Shared fixtures: small workspaces on tmp_path and an isolated config dir."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Never read or write the real user's settings during tests."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("TUIREADER_CONFIG_DIR", str(folder))
+    monkeypatch.delenv("TUIREADER_WORKSPACE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def make_workspace(tmp_path: Path) -> Callable[..., Path]:
+    """Create a workspace folder from {relative name: text or bytes}; returns its root."""
+
+    def make(files: dict[str, str | bytes], catalog: str | None = None) -> Path:
+        root = tmp_path / "ws"
+        seeds = root / "seeds"
+        seeds.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            path = seeds / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        if catalog is not None:
+            (seeds / "catalog.yaml").write_text(catalog, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def bundled_workspace(tmp_path: Path) -> Path:
+    """A copy of the bundled five-article workspace (so tests may write indexes)."""
+    root = tmp_path / "bundled"
+    shutil.copytree(BUNDLED_SEEDS, root / "seeds")
+    return root

@@ -1,0 +1,110 @@
+"""`tuireader index` and `tuireader search QUERY`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from tuireader.cli.common import UserError, print_json, report_load_warnings
+from tuireader.core.workspace import Workspace
+
+
+def register(subparsers: Any) -> None:
+    """Add the `index` and `search` subcommands."""
+    index_parser = subparsers.add_parser("index", help="build or update the search index")
+    index_parser.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    index_parser.add_argument("--json", action="store_true", help="machine-readable output")
+    index_parser.set_defaults(handler=run_index)
+
+    search_parser = subparsers.add_parser(
+        "search",
+        help="full-text search over paragraphs",
+        description='Query syntax: words, "phrases", AND/OR/NOT, wildcards (Kazakh*), '
+        'title:, author:, source:, date:2019 or date:[2018 to 2019], entity:"Name".',
+    )
+    search_parser.add_argument("query", help="the query (quote it in the shell)")
+    search_parser.add_argument("--limit", type=positive_int, default=10, help="hits to show")
+    search_parser.add_argument(
+        "--exact", action="store_true", help="match only the spellings typed, not variants"
+    )
+    search_parser.add_argument("--json", action="store_true", help="machine-readable output")
+    search_parser.set_defaults(handler=run_search)
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def update_index(workspace: Workspace, rebuild: bool = False, quiet: bool = False) -> Any:
+    """Update the index with a progress bar on stderr (when it is a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    show = not quiet and console.is_terminal
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not show,
+    ) as bar:
+        task = bar.add_task("indexing", total=None)
+
+        def progress(done: int, total: int, message: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = workspace.reindex(rebuild=rebuild, progress=progress)
+    for message in report.messages:
+        print(f"tuireader: {message}", file=sys.stderr)
+    return report
+
+
+def run_index(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Bring the index up to date and say what changed."""
+    report = update_index(workspace, rebuild=args.rebuild, quiet=args.json)
+    report_load_warnings(workspace)
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    print(
+        f"indexed {len(report.added)} added, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed, {report.unchanged} unchanged "
+        f"in {report.seconds:.2f} s"
+    )
+    return 0
+
+
+def run_search(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Print ranked hits with snippets (matched words in bold on a terminal)."""
+    from tuireader.core.index import QueryError
+
+    if not workspace.index.is_current(workspace.articles):
+        update_index(workspace, quiet=args.json)
+    report_load_warnings(workspace)
+    try:
+        results = workspace.index.search(args.query, limit=args.limit, exact=args.exact)
+    except QueryError as error:
+        raise UserError(str(error)) from error
+    if args.json:
+        print_json(results.to_dict())
+        return 0
+    bold, plain = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("**", "**")
+    print(f"{results.total} matching paragraphs for {results.query!r}")
+    for term, spellings in results.variants.items():
+        print(f"  also matching variant spellings of {term!r}: {', '.join(spellings)}")
+    for rank, hit in enumerate(results.hits, start=1):
+        flag = "  ≈ variant spelling" if hit.variant else ""
+        print(f"\n{rank:>2}. {hit.title}  [{hit.doc_id} ¶{hit.paragraph}]  {hit.score:.2f}{flag}")
+        print(f"    {hit.marked_snippet(bold, plain)}")
+    return 0
