@@ -16,7 +16,10 @@ from tuireader import __version__
 from tuireader.cli.common import UserError, open_workspace
 
 # Modules under tuireader.cli that register subcommands, in help order.
-COMMAND_MODULES = ("library",)
+COMMAND_MODULES = (
+    "library",
+    "searching",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
