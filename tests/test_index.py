@@ -193,3 +193,11 @@ def test_missing_and_stale_schema_index_rebuilds(workspace: Workspace) -> None:
 def test_rebuild_on_request(workspace: Workspace) -> None:
     report = workspace.reindex(rebuild=True)
     assert report.rebuilt and sorted(report.added) == ["a", "b"]
+
+
+def test_catalog_edit_reindexes_that_article(workspace: Workspace) -> None:
+    catalog = workspace.seeds_dir / "catalog.yaml"
+    catalog.write_text(CATALOG.replace("Daily Planet", "Evening Star"), encoding="utf-8")
+    report = workspace.reindex()
+    assert report.changed == ["b"] and report.unchanged == 1
+    assert {k[0] for k in hit_keys(workspace, "source:star camps")} == {"b"}

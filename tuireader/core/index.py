@@ -9,6 +9,7 @@ ranks. Query syntax is Whoosh's: phrases, AND/OR/NOT, wildcards, `title:`, `auth
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import threading
@@ -34,7 +35,7 @@ from tuireader.core.variants import VariantFinder, expand_with_variants
 __all__ = ["IndexReport", "QueryError", "SearchHit", "SearchIndex", "SearchResults"]
 
 # Bump when the schema or the analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TEXT_FIELDS = ("body", "title")
 ProgressCallback = Callable[[int, int, str], None]
 EntitySpellings = Callable[[str], list[str]]
@@ -158,6 +159,14 @@ def issued_datetime(issued: str | None) -> datetime | None:
     return None
 
 
+def index_fingerprint(article: Article) -> str:
+    """What the indexed documents depend on: the text, the metadata and which paragraphs are
+    furniture. A catalog edit changes it as much as a text edit."""
+    parts = [article.checksum, json.dumps(article.meta.to_dict(), sort_keys=True)]
+    parts += [str(p.number) for p in article.paragraphs if p.furniture]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
 def article_documents(article: Article) -> Iterable[dict[str, Any]]:
     """The Whoosh documents for one article: its bookkeeping doc and its body paragraphs."""
     meta = article.meta
@@ -173,7 +182,7 @@ def article_documents(article: Article) -> Iterable[dict[str, Any]]:
         **shared,
         "uid": f"{article.id}#article",
         "kind": "article",
-        "checksum": article.checksum,
+        "checksum": index_fingerprint(article),
     }
     for paragraph in article.body_paragraphs:
         yield {
@@ -252,7 +261,7 @@ class SearchIndex:
 
     # ----------------------------------------------------------------------------- updating
     def stored_checksums(self) -> dict[str, str]:
-        """Article id → checksum of the text that is indexed."""
+        """Article id → fingerprint (text checksum + metadata) of what is indexed."""
         index = self._open([])
         with index.searcher() as searcher:
             return {
@@ -268,7 +277,7 @@ class SearchIndex:
             stored = self.stored_checksums()
         except Exception:
             return False
-        return stored == {a.id: a.checksum for a in articles.values()}
+        return stored == {a.id: index_fingerprint(a) for a in articles.values()}
 
     def update(
         self,
@@ -290,7 +299,7 @@ class SearchIndex:
             for article_id, article in articles.items():
                 if article_id not in stored:
                     report.added.append(article_id)
-                elif stored[article_id] != article.checksum:
+                elif stored[article_id] != index_fingerprint(article):
                     report.changed.append(article_id)
                 else:
                     report.unchanged += 1
