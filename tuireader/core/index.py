@@ -203,6 +203,7 @@ class SearchIndex:
         self._index: Any = None
         self._searcher: Any = None
         self._variants: VariantFinder | None = None
+        self._bookkeeping_docs: set[int] | None = None
         self._lock = threading.RLock()  # one searcher shared by the app's worker threads
 
     # ----------------------------------------------------------------------------- opening
@@ -258,6 +259,7 @@ class SearchIndex:
             self._searcher = None
             self._index = None
             self._variants = None
+            self._bookkeeping_docs = None
 
     # ----------------------------------------------------------------------------- updating
     def stored_checksums(self) -> dict[str, str]:
@@ -344,6 +346,7 @@ class SearchIndex:
             self._searcher.close()
             self._searcher = None
         self._variants = None
+        self._bookkeeping_docs = None
 
     # ----------------------------------------------------------------------------- searching
     def _parser(self, index: Any) -> QueryParser:
@@ -382,8 +385,10 @@ class SearchIndex:
         parsed = self.parse(query)
         with self._lock:
             searcher = self._get_searcher()
-            only_paragraphs = Term("kind", "para")
-            results = searcher.search(parsed, limit=limit, filter=only_paragraphs, terms=True)
+            # Masking the few bookkeeping documents is far cheaper than filtering to the
+            # many paragraph documents (which builds a set of every paragraph per search).
+            not_paragraphs = self._article_docnums(searcher)
+            results = searcher.search(parsed, limit=limit, mask=not_paragraphs, terms=True)
             termset = self._query_terms(parsed, searcher)
             hits = [self._hit(hit, termset, variant=False) for hit in results]
             total = len(results)
@@ -393,19 +398,21 @@ class SearchIndex:
                     parsed, self._variant_finder(searcher), TEXT_FIELDS
                 )
                 if variants:
+                    excluded = not_paragraphs | set(results.docs())
                     variant_results = searcher.search(
-                        expanded,
-                        limit=max(limit - len(hits), 1),
-                        filter=only_paragraphs,
-                        mask=parsed,
-                        terms=True,
+                        expanded, limit=max(limit - len(hits), 1), mask=excluded, terms=True
                     )
-                    # len() of a masked search counts the masked documents too, so count
-                    # the union (exact + variant) with the expanded query instead.
-                    total = len(searcher.search(expanded, limit=1, filter=only_paragraphs))
+                    # len() of masked results can count masked documents: count them apart.
+                    total += len(set(variant_results.docs()) - excluded)
                     termset |= self._query_terms(expanded, searcher)
                     hits += [self._hit(hit, termset, variant=True) for hit in variant_results]
             return SearchResults(query, total, hits[:limit], exact, variants)
+
+    def _article_docnums(self, searcher: Any) -> set[int]:
+        """Document numbers of the per-article bookkeeping documents (cached per searcher)."""
+        if self._bookkeeping_docs is None:
+            self._bookkeeping_docs = set(searcher.docs_for_query(Term("kind", "article")))
+        return self._bookkeeping_docs
 
     def _query_terms(self, parsed: Query, searcher: Any) -> set[str]:
         """Body terms (stemmed) the query matches, wildcards expanded against the index."""
