@@ -201,3 +201,11 @@ def test_catalog_edit_reindexes_that_article(workspace: Workspace) -> None:
     report = workspace.reindex()
     assert report.changed == ["b"] and report.unchanged == 1
     assert {k[0] for k in hit_keys(workspace, "source:star camps")} == {"b"}
+
+
+def test_unchanged_files_skip_loading_articles(workspace: Workspace) -> None:
+    assert workspace.index_looks_current()
+    (workspace.seeds_dir / "b.txt").write_text(STORY_B + "\nMore text.\n", encoding="utf-8")
+    assert not workspace.index_looks_current()
+    assert hit_keys(workspace, '"more text"') == [("b", 5, False)]
+    assert workspace.index_looks_current()

@@ -89,7 +89,7 @@ def run_search(args: argparse.Namespace, workspace: Workspace) -> int:
     """Print ranked hits with snippets (matched words in bold on a terminal)."""
     from tuireader.core.index import QueryError
 
-    if not workspace.index.is_current(workspace.articles):
+    if not workspace.index_looks_current():
         update_index(workspace, quiet=args.json)
     report_load_warnings(workspace)
     try:

@@ -262,6 +262,15 @@ class SearchIndex:
             self._bookkeeping_docs = None
 
     # ----------------------------------------------------------------------------- updating
+    def generation(self) -> int | None:
+        """The index's commit generation (changes with every update), None if unusable."""
+        if self._problem() is not None:
+            return None
+        try:
+            return int(self._open([]).latest_generation())
+        except Exception:
+            return None
+
     def stored_checksums(self) -> dict[str, str]:
         """Article id → fingerprint (text checksum + metadata) of what is indexed."""
         index = self._open([])

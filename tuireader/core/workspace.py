@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from collections.abc import Callable
 from functools import cached_property
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from tuireader.core.corpus import Article, ArticleLoadError, iter_article_paths, load_article
+from tuireader.core.fileio import atomic_write_text
 
 if TYPE_CHECKING:
     from tuireader.core.index import IndexReport, SearchIndex, SearchResults
@@ -147,10 +149,45 @@ class Workspace:
     ) -> IndexReport:
         """Bring the index up to date with seeds/ (only changed files are re-indexed)."""
         self.refresh()
-        return self.index.update(self.articles, rebuild=rebuild, progress=progress)
+        stats = self._seed_file_stats()
+        report = self.index.update(self.articles, rebuild=rebuild, progress=progress)
+        manifest = {"generation": self.index.generation(), "files": stats}
+        atomic_write_text(self._manifest_path(), json.dumps(manifest, sort_keys=True))
+        return report
+
+    def index_looks_current(self) -> bool:
+        """Whether no file in seeds/ changed since the last reindex, judged by file sizes and
+        modification times (cheap: no article is read). False means "check properly"."""
+        try:
+            saved = json.loads(self._manifest_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        generation = self.index.generation()
+        return generation is not None and saved == {
+            "generation": generation,
+            "files": self._seed_file_stats(),
+        }
+
+    def _manifest_path(self) -> Path:
+        return self.indexes_dir / "search-files.json"
+
+    def _seed_file_stats(self) -> dict[str, list[int]]:
+        """Size and modification time of every article file and of the catalog."""
+        paths = iter_article_paths(self.seeds_dir)
+        catalog = self.seeds_dir / "catalog.yaml"
+        if catalog.exists():
+            paths.append(catalog)
+        stats: dict[str, list[int]] = {}
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            stats[path.relative_to(self.seeds_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
+        return stats
 
     def search(self, query: str, limit: int = 10, exact: bool = False) -> SearchResults:
-        """Search paragraphs; the index is built or updated first if needed."""
-        if not self.index.is_current(self.articles):
-            self.index.update(self.articles)
+        """Search paragraphs; the index is built or updated first if anything changed."""
+        if not self.index_looks_current():
+            self.reindex()
         return self.index.search(query, limit=limit, exact=exact)
