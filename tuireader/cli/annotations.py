@@ -1,0 +1,266 @@
+"""`tuireader annotations`, `tuireader annotate ID --quote TEXT` and `tuireader check`.
+
+`check` exits 0 when every annotation file is readable and nothing is orphaned, 1 when
+something needs the user (an orphaned annotation or a file that cannot be read or
+validated; fuzzy matches are listed but do not fail), and 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from typing import Any
+
+from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings, warn
+from tuireader.core.anchoring import find_quote, paragraph_number
+from tuireader.core.annotations import (
+    Anchor,
+    Annotation,
+    AnnotationError,
+    AnnotationFile,
+    AnnotationStore,
+    new_annotation,
+    reanchor,
+)
+from tuireader.core.corpus import Article, clean_for_display
+from tuireader.core.workspace import Workspace
+
+QUOTE_WIDTH = 60  # characters of a quote shown in text output
+
+
+def register(subparsers: Any) -> None:
+    """Add the `annotations`, `annotate` and `check` subcommands."""
+    listing = subparsers.add_parser(
+        "annotations", help="list highlights and notes with their anchoring status"
+    )
+    listing.add_argument("--doc", metavar="ID", help="only this article's annotations")
+    listing.add_argument("--tag", metavar="T", help="only annotations with this tag")
+    listing.add_argument("--label", metavar="L", help="only annotations with this label")
+    listing.add_argument(
+        "--status",
+        choices=("anchored", "fuzzy", "orphaned"),
+        help="only annotations with this anchoring status",
+    )
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(handler=run_annotations)
+
+    annotate = subparsers.add_parser("annotate", help="highlight a quote in an article")
+    annotate.add_argument("id", help="article id (file stem)")
+    annotate.add_argument(
+        "--quote",
+        required=True,
+        metavar="TEXT",
+        help="the text to highlight (curly/straight quotes and spacing may differ)",
+    )
+    annotate.add_argument("--note", default="", metavar="N", help="a note on the highlight")
+    annotate.add_argument(
+        "--tag", action="append", default=[], metavar="T", help="a tag (repeatable)"
+    )
+    annotate.add_argument("--label", metavar="L", help="a colour/label name")
+    annotate.add_argument(
+        "--occurrence",
+        type=int,
+        metavar="K",
+        help="which occurrence to highlight (1 = first) when the quote appears more than once",
+    )
+    annotate.add_argument("--json", action="store_true", help="print the new annotation as JSON")
+    annotate.set_defaults(handler=run_annotate)
+
+    check = subparsers.add_parser(
+        "check",
+        help="re-anchor every annotation against the current text and report problems",
+        description="Exit status: 0 all readable and nothing orphaned, 1 something needs "
+        "attention (orphaned annotations or unreadable files), 2 usage error.",
+    )
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.set_defaults(handler=run_check)
+
+
+def _anchor_for(annotation: Annotation, workspace: Workspace) -> tuple[Anchor, bool]:
+    """The annotation's anchor in the current text, and whether its article still exists."""
+    article = workspace.articles.get(annotation.article_id)
+    if article is None:
+        return Anchor.orphaned(), False
+    return reanchor(annotation, article), True
+
+
+def annotation_record(
+    annotation: Annotation, anchor: Anchor, article_exists: bool = True
+) -> dict[str, Any]:
+    """One annotation as JSON output: stored fields plus its current anchor."""
+    record = annotation.to_dict()
+    return {
+        "id": record["id"],
+        "article": record["article"],
+        "paragraph": anchor.paragraph,
+        "status": anchor.status,
+        "label": record["label"],
+        "tags": record["tags"],
+        "quote": annotation.target.exact,
+        "note": record["note"],
+        "created": record["created"],
+        "updated": record["updated"],
+        "anchor": {
+            "status": anchor.status,
+            "start": anchor.start,
+            "end": anchor.end,
+            "paragraph": anchor.paragraph,
+            "score": round(anchor.score, 4),
+            "article_missing": not article_exists,
+        },
+        "target": record["target"],
+    }
+
+
+def _one_line(text: str, width: int) -> str:
+    """Text on one line, control characters stripped, cut to `width` with an ellipsis."""
+    flat = " ".join(clean_for_display(text).split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+def _text_line(annotation: Annotation, anchor: Anchor) -> str:
+    paragraph = f"¶{anchor.paragraph}" if anchor.paragraph is not None else "¶-"
+    parts = [annotation.id, annotation.article_id, paragraph, anchor.status]
+    if annotation.label:
+        parts.append(f"[{_one_line(annotation.label, 20)}]")
+    parts.extend(f"#{_one_line(tag, 30)}" for tag in annotation.tags)
+    parts.append(f"“{_one_line(annotation.target.exact, QUOTE_WIDTH)}”")
+    line = "  ".join(parts)
+    if annotation.note:
+        line += f"  — {_one_line(annotation.note, QUOTE_WIDTH)}"
+    return line
+
+
+def _files(store: AnnotationStore, doc: str | None) -> Iterator[tuple[str, AnnotationFile]]:
+    """The annotation files to look at: one article's, or all of them."""
+    if doc is None:
+        yield from store.all()
+    else:
+        yield doc, store.load(doc)
+
+
+def run_annotations(args: argparse.Namespace, workspace: Workspace) -> int:
+    """List annotations (filtered) with their status against the current text."""
+    store = AnnotationStore(workspace.annotations_dir)
+    # An article removed from seeds/ may still have annotations: list them (as orphans).
+    if args.doc is not None and not store.path_for(args.doc).exists():
+        get_article(workspace, args.doc)  # UserError naming close ids when unknown
+    report_load_warnings(workspace)
+    rows: list[tuple[Annotation, Anchor, bool]] = []
+    for _, annotation_file in _files(store, args.doc):
+        if annotation_file.problem:
+            warn(f"{annotation_file.problem} (read-only; valid entries are still listed)")
+        for annotation in annotation_file.annotations:
+            if args.tag is not None and args.tag not in annotation.tags:
+                continue
+            if args.label is not None and annotation.label != args.label:
+                continue
+            anchor, exists = _anchor_for(annotation, workspace)
+            if args.status is not None and anchor.status != args.status:
+                continue
+            rows.append((annotation, anchor, exists))
+    rows.sort(key=lambda row: (row[0].article_id, row[0].target.start, row[0].id))
+    if args.json:
+        print_json([annotation_record(*row) for row in rows])
+        return 0
+    if not rows:
+        print("No annotations.")
+    for annotation, anchor, _ in rows:
+        print(_text_line(annotation, anchor))
+    return 0
+
+
+def _choose_span(article: Article, quote: str, occurrence: int | None) -> tuple[int, int]:
+    """The (start, end) of the quote to highlight, or UserError explaining why not."""
+    text, article_id = article.text, article.id
+    if not quote.strip():
+        raise UserError("--quote is empty")
+    spans = find_quote(text, quote)
+    if not spans:
+        raise UserError(f"the quote is not in {article_id}: “{_one_line(quote, QUOTE_WIDTH)}”")
+    if occurrence is not None:
+        if not 1 <= occurrence <= len(spans):
+            raise UserError(
+                f"--occurrence {occurrence}: the quote occurs {len(spans)} "
+                f"time{'s' * (len(spans) > 1)} in {article_id}"
+            )
+        return spans[occurrence - 1]
+    if len(spans) > 1:
+        paragraphs = [paragraph_number(article.paragraphs, *span) for span in spans]
+        raise UserError(
+            f"the quote occurs {len(spans)} times in {article_id} (paragraphs "
+            f"{', '.join(str(p) for p in paragraphs)}); "
+            f"pass --occurrence K (1-{len(spans)}) to choose one"
+        )
+    return spans[0]
+
+
+def run_annotate(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Highlight a quote found in an article; print the new annotation's id."""
+    article = get_article(workspace, args.id)
+    start, end = _choose_span(article, args.quote, args.occurrence)
+    try:
+        annotation = new_annotation(
+            article, start, end, label=args.label or None, note=args.note, tags=args.tag
+        )
+        AnnotationStore(workspace.annotations_dir).add(annotation)
+    except (AnnotationError, ValueError) as error:
+        raise UserError(str(error)) from error
+    if args.json:
+        print_json(annotation_record(annotation, reanchor(annotation, article)))
+    else:
+        print(annotation.id)
+    return 0
+
+
+def run_check(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Re-anchor everything; report counts, fuzzy and orphaned annotations, unreadable files."""
+    report_load_warnings(workspace)
+    store = AnnotationStore(workspace.annotations_dir)
+    counts = {"anchored": 0, "fuzzy": 0, "orphaned": 0}
+    review: list[dict[str, Any]] = []
+    unreadable: list[dict[str, Any]] = []
+    files = 0
+    for article_id, annotation_file in store.all():
+        files += 1
+        if annotation_file.problem:
+            unreadable.append(
+                {
+                    "article": article_id,
+                    "file": str(annotation_file.path),
+                    "problem": annotation_file.problem,
+                }
+            )
+        for annotation in annotation_file.annotations:
+            anchor, exists = _anchor_for(annotation, workspace)
+            counts[anchor.status] += 1
+            if anchor.status != "anchored":
+                review.append(annotation_record(annotation, anchor, exists))
+    code = 1 if counts["orphaned"] or unreadable else 0
+    if args.json:
+        print_json(
+            {
+                "ok": code == 0,
+                "files": files,
+                "counts": counts,
+                "total": sum(counts.values()),
+                "needs_review": review,
+                "unreadable": unreadable,
+            }
+        )
+        return code
+    total = sum(counts.values())
+    print(
+        f"{total} annotation{'s' * (total != 1)} in {files} file{'s' * (files != 1)}: "
+        f"{counts['anchored']} anchored, {counts['fuzzy']} fuzzy, {counts['orphaned']} orphaned"
+    )
+    for record in review:
+        score = record["anchor"]["score"]
+        where = "article missing" if record["anchor"]["article_missing"] else f"score {score:.2f}"
+        print(
+            f"  {record['status']:<8} {record['id']}  {record['article']}  ({where})  "
+            f"“{_one_line(record['quote'], QUOTE_WIDTH)}”"
+        )
+    for entry in unreadable:
+        print(f"  unreadable {_one_line(entry['problem'], 200)}")
+    return code
