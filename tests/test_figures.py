@@ -1,0 +1,176 @@
+"""Figures (tuireader.core.figures): extraction, normalised values, matching across sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tuireader.core.corpus import Article, Paragraph, load_article
+from tuireader.core.figures import (
+    Figure,
+    extract_figures,
+    figure_groups,
+    match_figures,
+    paragraph_figures,
+    parse_number,
+    relation,
+)
+
+
+def figures_in(text: str) -> list[Figure]:
+    return paragraph_figures("x", Paragraph(1, 0, len(text), text))
+
+
+def only(text: str) -> Figure:
+    found = [f for f in figures_in(text)]
+    assert len(found) == 1, [f.text for f in found]
+    return found[0]
+
+
+def write(tmp_path: Path, name: str, *paragraphs: str) -> Article:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir(exist_ok=True)
+    path = seeds / f"{name}.txt"
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return load_article(path, seeds)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind", "noun"),
+    [
+        ("An estimated 1 million people were sent to camps.", 1_000_000, "count", ("people",)),
+        (
+            "The region has nearly 1.6 million ethnic Kazakhs.",
+            1_600_000,
+            "count",
+            ("ethnic", "Kazakhs"),
+        ),
+        ("China let 2,000 ethnic Kazakhs leave.", 2000, "count", ("ethnic", "Kazakhs")),
+        ("Researchers interviewed 58 people affected by it.", 58, "count", ("people",)),
+        ("The fine was $1m in the end.", 1_000_000, "money", ()),
+        ("Turnout rose to 20% this time.", 20, "percent", ()),
+        (
+            "They made up 5.5 percent of the total population.",
+            5.5,
+            "percent",
+            ("total", "population"),
+        ),
+        ("Twenty-one delegates walked out.", 21, "count", ("delegates",)),
+        ("He spent 24 hours in solitary confinement.", 24, "duration", ("hours",)),
+        ("He was fined £35bn, critics said.", 35e9, "money", ()),
+    ],
+)
+def test_values_kinds_and_nouns(text: str, value: float, kind: str, noun: tuple[str, ...]) -> None:
+    figure = only(text)
+    assert figure.value == pytest.approx(value)
+    assert figure.kind == kind
+    assert figure.noun == noun
+    assert text[figure.start : figure.end] == figure.text
+
+
+def test_ranges_and_vague_quantities() -> None:
+    figure = only("She was held for three to nine months.")
+    assert (figure.value, figure.high, figure.kind, figure.unit) == (3, 9, "duration", "month")
+    vague = only("At the very least in the tens of thousands have been detained.")
+    assert (vague.value, vague.high) == (10_000, 99_999)
+    assert vague.qualifier == "at the very least"
+    percent = only("Some 70-80 percent of the information about the camps came from one group.")
+    assert (percent.value, percent.high, percent.noun) == (70, 80, ("information",))
+
+
+def test_years_dates_and_labels_are_not_counts() -> None:
+    found = figures_in(
+        "In a September 10 report covering 2016 to the 1990s, Article 55 of the 1963 "
+        "convention and Radio 1 were cited; 21st place went to someone."
+    )
+    kinds = {f.text: f.kind for f in found}
+    assert kinds == {"10": "date", "2016": "year", "1990s": "year", "1963": "year"}
+
+
+def test_names_addresses_ages_and_times_are_not_matched_quantities() -> None:
+    assert figures_in("Wales won the Six Nations at 10 Downing Street, he said.") == []
+    kinds = [f.kind for f in figures_in("A 42 year-old man left at 0950 GMT.")]
+    assert kinds == ["age", "time"]
+
+
+def test_one_alone_is_not_a_figure_but_one_million_is() -> None:
+    assert figures_in("One of the detainees spoke to one reporter.") == []
+    assert only("Just over one million have been detained.").value == 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("2,000", 2000.0), ("1.5", 1.5), ("twenty-one", 21.0), ("a hundred", 100.0), ("many", None)],
+)
+def test_parse_number(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+def test_qualifiers_widen_the_values_a_figure_allows() -> None:
+    up_to = only("Up to 2 million Uighurs have been detained.")
+    exact = only("Some reports say 1.5 million Uighurs have been detained.")
+    other = only("Officials say 3 million Uighurs have been detained.")
+    assert relation(up_to, exact) == "consistent"
+    assert relation(exact, other) == "differ"
+    assert relation(exact, exact) == "same"
+
+
+def test_figures_for_the_same_thing_are_matched_and_differences_flagged(tmp_path: Path) -> None:
+    a = write(
+        tmp_path,
+        "a",
+        "According to the official census, about 1.46 million ethnic Kazakhs live in Xinjiang "
+        "province. The city also has 200,000 registered cars.",
+        "The report was built on interviews with 58 people affected by the crackdown, "
+        "published in 2018.",
+    )
+    b = write(
+        tmp_path,
+        "b",
+        "Census figures show 1.6 million ethnic Kazakhs live in Xinjiang province, officials say.",
+        "Researchers held interviews with 58 people affected by the crackdown for the "
+        "report in 2018.",
+    )
+    matches = match_figures(extract_figures(a), extract_figures(b))
+    summary = [(m.a.text, m.b.text, m.relation, m.agree) for m in matches]
+    assert summary == [
+        ("1.46 million", "1.6 million", "differ", False),
+        ("58", "58", "same", True),
+    ]
+    # Each side's sentence is kept for display.
+    assert matches[0].b.sentence.startswith("Census figures show")
+
+
+def test_unrelated_figures_with_the_same_noun_are_not_matched(tmp_path: Path) -> None:
+    a = write(
+        tmp_path, "a", "Police detained 50 ethnic Kazakhs for watching a banned boxing video."
+    )
+    b = write(
+        tmp_path, "b", "Kazakhstan has welcomed nearly 1 million ethnic Kazakhs since independence."
+    )
+    assert match_figures(extract_figures(a), extract_figures(b)) == []
+
+
+def test_corpus_wide_groups(tmp_path: Path) -> None:
+    articles = [
+        write(
+            tmp_path, "a", "Census data show 1.46 million ethnic Kazakhs live in Xinjiang province."
+        ),
+        write(
+            tmp_path,
+            "b",
+            "Some 1.6 million ethnic Kazakhs live in Xinjiang province, census data show.",
+        ),
+        write(
+            tmp_path,
+            "c",
+            "Census data show 1.46 million ethnic Kazakhs living in Xinjiang province.",
+        ),
+        write(tmp_path, "d", "The bakery sold 1,500 loaves of rye bread at the village fair."),
+    ]
+    groups = figure_groups(articles)
+    assert len(groups) == 1
+    assert groups[0].article_ids == ("a", "b", "c")
+    assert not groups[0].agree
+    assert groups[0].to_dict()["agree"] is False

@@ -1,0 +1,228 @@
+"""`tuireader compare ID1 ID2`, `tuireader similar ID PARAGRAPH` and `tuireader figures`."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from typing import Any
+
+from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings
+from tuireader.core.compare import DEFAULT_THRESHOLD, Comparison, compare
+from tuireader.core.corpus import clean_for_display
+from tuireader.core.figures import FigureMatch, figure_groups
+from tuireader.core.passages import PassageIndex
+from tuireader.core.workspace import Workspace
+
+WIDTH = 80
+
+
+def register(subparsers: Any) -> None:
+    """Add the `compare`, `similar` and `figures` subcommands."""
+    compare_parser = subparsers.add_parser(
+        "compare",
+        help="compare two articles: aligned paragraphs, shared quotations, figures",
+    )
+    compare_parser.add_argument("id1", help="first article id")
+    compare_parser.add_argument("id2", help="second article id")
+    compare_parser.add_argument(
+        "--threshold",
+        type=_score,
+        default=DEFAULT_THRESHOLD,
+        help=f"minimum pair score, 0..1 (default {DEFAULT_THRESHOLD})",
+    )
+    compare_parser.add_argument("--json", action="store_true", help="machine-readable output")
+    compare_parser.set_defaults(handler=run_compare)
+
+    similar_parser = subparsers.add_parser(
+        "similar", help="paragraphs in other articles most like one paragraph"
+    )
+    similar_parser.add_argument("id", help="article id")
+    similar_parser.add_argument(
+        "paragraph", type=int, help="paragraph number (see show --paragraphs)"
+    )
+    similar_parser.add_argument("--limit", type=int, default=10, help="how many (default 10)")
+    similar_parser.add_argument("--json", action="store_true", help="machine-readable output")
+    similar_parser.set_defaults(handler=run_similar)
+
+    figures_parser = subparsers.add_parser(
+        "figures", help="figures that several articles give for the same thing"
+    )
+    figures_parser.add_argument("--json", action="store_true", help="machine-readable output")
+    figures_parser.set_defaults(handler=run_figures)
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
+def run_compare(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Compare two articles and print the result (text or JSON)."""
+    if args.id1 == args.id2:
+        raise UserError(f"compare needs two different articles, got {args.id1!r} twice.")
+    a = get_article(workspace, args.id1)
+    b = get_article(workspace, args.id2)
+    report_load_warnings(workspace)
+    result = compare(a, b, threshold=args.threshold)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print("\n".join(format_comparison(result)))
+    return 0
+
+
+def run_similar(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Rank the paragraphs of other articles by similarity to one paragraph."""
+    article = get_article(workspace, args.id)
+    if not 1 <= args.paragraph <= len(article.paragraphs):
+        raise UserError(
+            f"{article.id} has paragraphs 1 to {len(article.paragraphs)}, not {args.paragraph}."
+        )
+    if args.limit < 1:
+        raise UserError("--limit must be at least 1.")
+    report_load_warnings(workspace)
+    index = PassageIndex(workspace.articles.values())
+    hits = index.similar_to(article.id, args.paragraph, limit=args.limit)
+    if args.json:
+        print_json([hit.to_dict() for hit in hits])
+        return 0
+    if not hits:
+        print("No similar paragraphs in other articles.")
+    for hit in hits:
+        print(f"{hit.score:.2f}  {hit.article_id} ¶{hit.paragraph}")
+        print(_wrap(_excerpt(hit.text, 200), "      "))
+        if hit.shared_terms:
+            print(_wrap("shared: " + ", ".join(hit.shared_terms), "      "))
+    return 0
+
+
+def run_figures(args: argparse.Namespace, workspace: Workspace) -> int:
+    """List figures that several articles give for the same thing, across the workspace."""
+    articles = workspace.articles
+    report_load_warnings(workspace)
+    groups = figure_groups(articles)
+    if args.json:
+        print_json([group.to_dict() for group in groups])
+        return 0
+    if not groups:
+        print("No figures shared across articles.")
+    for group in groups:
+        state = "agree" if group.agree else "DIFFER"
+        print(f"{state}: {len(group.article_ids)} articles")
+        for figure in group.figures:
+            print(_wrap(f"{figure.article_id} ¶{figure.paragraph}: {figure.label}", "  ", "    "))
+        print()
+    return 0
+
+
+def format_comparison(result: Comparison) -> list[str]:
+    """The text report of a comparison, wrapped for 80 columns."""
+    a, b, alignment = result.a, result.b, result.alignment
+    lines = [
+        _wrap(f"A  {a.id}  {clean_for_display(a.title)}", "", "   "),
+        _wrap(f"B  {b.id}  {clean_for_display(b.title)}", "", "   "),
+        "",
+        f"Aligned paragraphs: {len(alignment.pairs)} "
+        f"(score >= {alignment.threshold:g}; entities: {alignment.entity_source})",
+    ]
+    if alignment.pairs:
+        lines.append(f"{'A¶':>4} {'B¶':>4}  score  shared")
+    for pair in alignment.pairs:
+        shared = ", ".join(pair.shared_terms) or "—"
+        lines.append(_wrap(f"{pair.a:>4} {pair.b:>4}  {pair.score:.2f}   {shared}", "", " " * 18))
+        extras = []
+        if pair.shared_entities:
+            extras.append("names: " + ", ".join(pair.shared_entities))
+        if pair.shared_figures:
+            extras.append("figures: " + ", ".join(pair.shared_figures))
+        if pair.quotes:
+            extras.append(f"shared quotations: {pair.quotes}")
+        for extra in extras:
+            lines.append(_wrap(extra, " " * 18))
+    lines.append(_wrap("Only in A: " + _ranges(alignment.only_in_a), "", "  "))
+    lines.append(_wrap("Only in B: " + _ranges(alignment.only_in_b), "", "  "))
+    lines.append("")
+    lines.append(f"Shared quotations: {len(result.quotes)}")
+    for quote in result.quotes:
+        lines.append(
+            _wrap(
+                f"A¶{quote.a_paragraph} [{quote.a_start}-{quote.a_end}] “{quote.a_text}”",
+                "  ",
+                "    ",
+            )
+        )
+        lines.append(
+            _wrap(
+                f"B¶{quote.b_paragraph} [{quote.b_start}-{quote.b_end}] “{quote.b_text}”",
+                "  ",
+                "    ",
+            )
+        )
+        marks = ["exact" if quote.exact else "edited", f"{quote.tokens} words"]
+        where = [
+            side for side, flag in (("A", quote.quoted_in_a), ("B", quote.quoted_in_b)) if flag
+        ]
+        marks.append(
+            f"in quotation marks in {' and '.join(where)}" if where else "not in quotation marks"
+        )
+        lines.append("    (" + "; ".join(marks) + ")")
+    lines.append("")
+    differ = sum(1 for match in result.figures if not match.agree)
+    lines.append(f"Figures for the same thing: {len(result.figures)} ({differ} differ)")
+    for match in result.figures:
+        lines.extend(_figure_lines(match))
+    return lines
+
+
+def _figure_lines(match: FigureMatch) -> list[str]:
+    state = {"same": "same", "consistent": "consistent", "differ": "DIFFER"}[match.relation]
+    return [
+        f"  {state} (match {match.score:.2f})",
+        _wrap(
+            f"A¶{match.a.paragraph}: {match.a.label} — {_excerpt(match.a.sentence, 160)}",
+            "    ",
+            "      ",
+        ),
+        _wrap(
+            f"B¶{match.b.paragraph}: {match.b.label} — {_excerpt(match.b.sentence, 160)}",
+            "    ",
+            "      ",
+        ),
+    ]
+
+
+def _ranges(numbers: tuple[int, ...]) -> str:
+    """1, 2, 3, 5 → "¶1-3, 5"; an empty list → "none"."""
+    if not numbers:
+        return "none"
+    parts = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        parts.append(f"{start}-{previous}" if previous > start else str(start))
+        if number is not None:
+            start = previous = number
+    return "¶" + ", ".join(parts)
+
+
+def _excerpt(text: str, limit: int) -> str:
+    text = " ".join(clean_for_display(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _wrap(text: str, indent: str, subsequent: str | None = None) -> str:
+    return textwrap.fill(
+        clean_for_display(text),
+        width=WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent if subsequent is None else subsequent,
+        break_long_words=True,
+        break_on_hyphens=False,
+    )
