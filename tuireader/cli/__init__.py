@@ -19,6 +19,9 @@ from tuireader.cli.common import UserError, open_workspace
 COMMAND_MODULES = (
     "library",
     "searching",
+    "compare",
+    "annotations",
+    "export",
 )
 
 
