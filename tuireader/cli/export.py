@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tuireader.cli.common import UserError, print_json, report_load_warnings, warn
+from tuireader.cli.common import UserError, positive_int, print_json, report_load_warnings, warn
 from tuireader.core.workspace import UnknownArticleError, Workspace
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def register(subparsers: Any) -> None:
         "--style", metavar="NAME", help="citation style (default: citation_style in settings)"
     )
     cite_parser.add_argument(
-        "--paragraph", type=_positive_int, metavar="N", help="cite paragraph N of the article"
+        "--paragraph", type=positive_int, metavar="N", help="cite paragraph N of the article"
     )
     cite_parser.add_argument(
         "--markdown", action="store_true", help="Markdown output (*italics*) instead of plain"
@@ -80,17 +80,6 @@ def register(subparsers: Any) -> None:
     )
     cite_parser.add_argument("--json", action="store_true", help="machine-readable output")
     cite_parser.set_defaults(handler=run_cite)
-
-
-def _positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def resolve_style_option(name: str | None) -> StyleInfo:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from tuireader.cli.common import UserError, print_json, report_load_warnings
+from tuireader.cli.common import UserError, positive_int, print_json, report_load_warnings
 from tuireader.core.workspace import Workspace
 
 
@@ -30,17 +30,6 @@ def register(subparsers: Any) -> None:
     )
     search_parser.add_argument("--json", action="store_true", help="machine-readable output")
     search_parser.set_defaults(handler=run_search)
-
-
-def positive_int(text: str) -> int:
-    """argparse type: an integer of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def update_index(workspace: Workspace, rebuild: bool = False, quiet: bool = False) -> Any:

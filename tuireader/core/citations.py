@@ -237,15 +237,15 @@ def citation_keys(
         key = base
         counter = 0
         while key in taken:
-            key = base + _letters(counter)
+            key = base + alphabetic_suffix(counter)
             counter += 1
         taken.add(key)
         keys[article.id] = key
     return keys
 
 
-def _letters(n: int) -> str:
-    """0 → "a", 25 → "z", 26 → "aa"…"""
+def alphabetic_suffix(n: int) -> str:
+    """0 → "a", 25 → "z", 26 → "aa"… (citation-key and CSL year suffixes)."""
     text = ""
     n += 1
     while n:

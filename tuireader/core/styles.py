@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from tuireader.core.citations import alphabetic_suffix
+
 Markup = Literal["text", "markdown"]
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
@@ -466,21 +468,11 @@ def _disambiguated(
         for group in colliding:
             ranked = sorted(group, key=lambda k: order.get(k.lower(), len(order)))
             for n, key in enumerate(ranked):
-                suffixes[key] = _suffix(n)
+                suffixes[key] = alphabetic_suffix(n)
         for record in [*cite_records, *bib_records]:
             if record["id"] in suffixes:
                 record["year-suffix"] = suffixes[str(record["id"])]
     return cite_records, bib_records
-
-
-def _suffix(n: int) -> str:
-    """CSL year suffixes: a…z, then aa, ab…"""
-    text = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        text = chr(ord("a") + rest) + text
-    return text
 
 
 # Closing marks that may sit between a sentence mark and a redundant period or comma.
