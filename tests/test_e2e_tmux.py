@@ -1,0 +1,71 @@
+"""End to end: the real `tuireader` command in tmux at 120x40 — search, open a hit, step with
+n, read the screen with `tmux capture-pane`, quit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tuireader.app.testing import TmuxSession
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture
+def tmux():
+    server = TmuxSession(f"tuireader-e2e-{os.getpid()}", name="e2e")
+    yield server
+    server.kill_server()
+
+
+def test_search_open_hit_and_step_with_n(tmux, tmp_path):
+    workspace = tmp_path / "ws"
+    shutil.copytree(BUNDLED_SEEDS, workspace / "seeds")
+    command = (
+        f"TUIREADER_CONFIG_DIR={tmp_path / 'config'} TERM=xterm-256color "
+        f"{sys.executable} -m tuireader --workspace {workspace}"
+    )
+    tmux.start(command, 120, 40)
+    screen = tmux.wait_for("5 articles")
+    assert "Kazakhstan and the Xinjiang Problem" in screen
+
+    tmux.send("/")
+    tmux.wait_for("Type to search")
+    tmux.send("Uyghur camps", literal=True)
+    screen = tmux.wait_for("hits for “Uyghur camps”")  # the index is built on first start
+    assert "≈ variant" in screen
+    first_title = next(line for line in screen.splitlines() if line.startswith(" 1. "))
+    assert "¶" in first_title
+
+    tmux.send("Enter")  # query → results
+    tmux.send("Enter")  # open the first hit
+    screen = tmux.wait_for("for “Uyghur camps” (n/N)")
+    status = next(line for line in screen.splitlines() if "(n/N)" in line)
+    paragraph = first_title.rsplit("¶", 1)[1].split()[0]
+    assert f"¶ {paragraph}/" in status  # opened at the hit's paragraph
+    current, total = (int(x) for x in status.split("match ")[1].split()[0].split("/"))
+    assert 1 <= current < total
+    body = screen.splitlines()[1:-3]
+    assert any(line.lstrip().startswith(f"{paragraph} ") for line in body[:3])
+
+    tmux.send("n")
+    tmux.wait_for(f"match {current + 1}/{total}")
+    tmux.send("N")
+    tmux.wait_for(f"match {current}/{total}")
+
+    tmux.send("q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and tmux.alive():
+        time.sleep(0.1)
+    assert not tmux.alive(), "the app did not quit"
+    assert (tmp_path / "config" / "state.json").exists()  # the position was remembered

@@ -1,0 +1,1 @@
+"""One screen per module: library, reader, search, help."""
