@@ -19,14 +19,16 @@ from tuireader.cli.common import UserError, open_workspace
 COMMAND_MODULES = (
     "library",
     "searching",
+    "entities",
     "compare",
     "annotations",
     "export",
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered."""
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The argument parser, with every subcommand registered unless `with_commands` is False
+    (opening the app needs none of them, and importing them costs start-up time)."""
     parser = argparse.ArgumentParser(
         prog="tuireader",
         description="Read, search, compare, annotate and cite a corpus of articles.",
@@ -38,15 +40,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="workspace folder (default: $TUIREADER_WORKSPACE or the current folder)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"tuireader.cli.{name}").register(subparsers)
+    if with_commands:
+        for name in COMMAND_MODULES:
+            importlib.import_module(f"tuireader.cli.{name}").register(subparsers)
     return parser
+
+
+def names_a_command(argv: Sequence[str]) -> bool:
+    """Whether the arguments name a subcommand (or ask for help, which lists them)."""
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument in ("-h", "--help"):
+            return True
+        if argument == "--workspace":
+            next(arguments, None)
+        elif not argument.startswith("-"):
+            return True
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tuireader` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(names_a_command(arguments)).parse_args(arguments)
     try:
         workspace = open_workspace(args.workspace)
         if args.command is None:

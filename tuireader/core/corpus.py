@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +44,8 @@ _FURNITURE_TAIL = re.compile(
 )
 _BYLINE = re.compile(r"^[Bb]y\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})$")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0/C1 controls other than tab, LF, FF and CR: many of them mean a binary file.
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SENTENCE_END = re.compile(r"[.!?:;”\"’)]$")
 
 
@@ -162,10 +163,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
         except UnicodeDecodeError as error:
             raise ArticleLoadError(f"{name}: not UTF-8 or cp1252 text, skipped") from error
         warnings.append(f"{name}: not valid UTF-8, read as cp1252")
-    controls = sum(
-        1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f"
-    )
-    if controls > max(8, len(text[:8192]) // 20):
+    sample = text[:8192]
+    if len(_BINARY_CONTROLS.findall(sample)) > max(8, len(sample) // 20):
         raise ArticleLoadError(f"{name}: looks like a binary file, skipped")
     return text, warnings
 

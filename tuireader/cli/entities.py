@@ -1,0 +1,131 @@
+"""`tuireader entities [ID] [--type TYPE] [--json]`: named entities with their spellings.
+
+Brings the entity cache up to date first (NER only for new or changed articles; progress on
+stderr), then lists canonical entities: name, type, every spelling seen, mention count, and
+per article its mention count. With an article id, only that article's entities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings, warn
+from tuireader.core.corpus import clean_for_display
+from tuireader.core.entities import KIND_NAMES, ArticleEntity, Entity, EntityIndex
+from tuireader.core.entity_extract import KINDS
+from tuireader.core.workspace import Workspace
+
+PROGRESS_EVERY_S = 2.0
+
+
+def register(subparsers: Any) -> None:
+    """Add the `entities` subcommand."""
+    parser = subparsers.add_parser(
+        "entities",
+        help="list people, organisations, places... with their spellings",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+    )
+    parser.add_argument("id", nargs="?", help="only this article's entities")
+    parser.add_argument(
+        "--type",
+        type=str.upper,
+        choices=KINDS,
+        metavar="TYPE",
+        help=f"only one type: {', '.join(KINDS)}",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(handler=run_entities)
+
+
+def run_entities(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Update the entity cache, then print the entities asked for."""
+    article = get_article(workspace, args.id) if args.id else None
+    report_load_warnings(workspace)
+    index = EntityIndex.build(workspace, progress=_progress_printer())
+    for problem in index.problems:
+        warn(problem)
+    if not index.entities and index.missing:
+        raise UserError("no entities: the articles could not be analysed (see above)")
+    if article is not None:
+        found = [e for e in index.for_article(article.id) if _wanted(e.entity, args.type)]
+        if args.json:
+            print_json({"article": article.id, "entities": [_article_json(e) for e in found]})
+        else:
+            _print_article(found)
+        return 0
+    entities = [e for e in index.entities if _wanted(e, args.type)]
+    if args.json:
+        print_json([e.to_dict() for e in entities])
+    else:
+        _print_corpus(entities)
+    return 0
+
+
+def _wanted(entity: Entity, kind: str | None) -> bool:
+    return kind is None or entity.kind == kind
+
+
+def _progress_printer() -> Any:
+    """A progress callback writing "finding entities: n/total" to stderr, now and then."""
+    last = [0.0]
+
+    def progress(done: int, total: int, article_id: str) -> None:
+        now = time.monotonic()
+        if done == total or now - last[0] >= PROGRESS_EVERY_S:
+            last[0] = now
+            print(f"tuireader: finding entities: {done}/{total} articles", file=sys.stderr)
+
+    return progress
+
+
+def _article_json(item: ArticleEntity) -> dict[str, Any]:
+    entity = item.entity
+    return {
+        **entity.to_dict(),
+        "mentions": item.count,
+        "corpus_mentions": entity.mentions,
+        "paragraphs": item.paragraphs,
+        "spans": [list(span) for span in item.spans],
+        "spellings_here": sorted({m.text for m in item.mentions}),
+    }
+
+
+def _print_article(found: list[ArticleEntity]) -> None:
+    if not found:
+        print("No entities found in this article.")
+        return
+    kind = None
+    for item in found:
+        entity = item.entity
+        if entity.kind != kind:
+            kind = entity.kind
+            count = sum(1 for f in found if f.entity.kind == kind)
+            print(f"{KIND_NAMES[kind].capitalize()} ({count})")
+        others = [a for a in entity.aliases if a != entity.name]
+        also = f"  (also {', '.join(_show(a) for a in others)})" if others else ""
+        paragraphs = ", ".join(str(p) for p in item.paragraphs)
+        print(f"  {_show(entity.name)}  ×{item.count}  ¶ {paragraphs}{also}")
+
+
+def _print_corpus(entities: list[Entity]) -> None:
+    if not entities:
+        print("No entities found.")
+        return
+    kind = None
+    for entity in entities:
+        if entity.kind != kind:
+            kind = entity.kind
+            count = sum(1 for e in entities if e.kind == kind)
+            print(f"{KIND_NAMES[kind].capitalize()} ({count})")
+        others = [a for a in entity.aliases if a != entity.name]
+        also = f"  (also {', '.join(_show(a) for a in others)})" if others else ""
+        print(f"  {_show(entity.name)}  ×{entity.mentions}{also}")
+        print("      " + " · ".join(f"{a}: {n}" for a, n in entity.articles.items()))
+
+
+def _show(text: str) -> str:
+    """Article text is data: strip terminal control characters before printing."""
+    return clean_for_display(text)
