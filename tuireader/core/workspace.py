@@ -141,8 +141,18 @@ class Workspace:
         if self._index is None:
             from tuireader.core.index import SearchIndex
 
-            self._index = SearchIndex(self.indexes_dir / "search")
+            self._index = SearchIndex(
+                self.indexes_dir / "search", entity_spellings=self.entity_spellings
+            )
         return self._index
+
+    def entity_spellings(self, name: str) -> list[str]:
+        """Every spelling of the entity called `name`, from the entity cache (no spaCy is
+        loaded here); [] when entities were never extracted or the name is unknown."""
+        from tuireader.core.entities import EntityIndex
+
+        entities = EntityIndex.load_cached(self, allow_partial=True)
+        return entities.spellings(name) if entities is not None else []
 
     def reindex(
         self, rebuild: bool = False, progress: ProgressCallback | None = None
