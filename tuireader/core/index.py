@@ -358,8 +358,8 @@ class SearchIndex:
         self._bookkeeping_docs = None
 
     # ----------------------------------------------------------------------------- searching
-    def _parser(self, index: Any) -> QueryParser:
-        parser = QueryParser("body", index.schema)
+    def _parser(self, schema: Schema) -> QueryParser:
+        parser = QueryParser("body", schema)
         parser.add_plugin(DateParserPlugin(free=False))
         return parser
 
@@ -367,9 +367,10 @@ class SearchIndex:
         """Parse a query string; QueryError with a readable message when it is malformed."""
         check_query_syntax(query)
         rewritten = rewrite_entity_terms(query, self.entity_spellings)
-        index = self._open([])
+        with self._lock:  # a concurrent rebuild replaces the index folder
+            schema = self._open([]).schema
         try:
-            parsed = self._parser(index).parse(rewritten)
+            parsed = self._parser(schema).parse(rewritten)
         except Exception as error:  # the parser's own errors are not user-friendly
             raise QueryError(f"cannot understand the query: {error}") from error
         errors = [node for node in parsed.leaves() if type(node).__name__ == "ErrorQuery"]
