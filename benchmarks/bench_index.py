@@ -17,21 +17,70 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bbc_workspace, machine, percentile  # noqa: E402
+from common import bbc_workspace, machine, percentile
 
 # 60 varied queries: common and rare words, phrases, booleans, wildcards, fields, variants.
 QUERIES = [
-    "economy", "football", "election", "film", "music", "mobile phone", "broadband",
-    "interest rates", "chancellor", "oil prices", "Chelsea", "Arsenal", "Wimbledon",
-    "Oscar nominations", "box office", "Blair", "Howard", "Kennedy", "immigration",
-    "tax cuts", "software", "virus", "Microsoft", "Google", "Apple", "games console",
-    '"interest rates"', '"prime minister"', '"world cup"', '"mobile phones"',
-    "economy AND growth", "film OR movie", "music NOT awards", "rugby AND (Wales OR England)",
-    "profit*", "comput*", "elect*", "champ*", "title:election", "title:film",
-    "title:(oil AND price)", "Gordn Brown", "Shakespear", "Mourinho", "Abramovich",
-    "Tottenham", "deficit", "pension", "euro", "dollar", "yukos", "Gazprom",
-    "terror laws", "identity cards", "blog", "podcast", "spam", "hackers",
-    "Eminem", "Beyonce",
+    "economy",
+    "football",
+    "election",
+    "film",
+    "music",
+    "mobile phone",
+    "broadband",
+    "interest rates",
+    "chancellor",
+    "oil prices",
+    "Chelsea",
+    "Arsenal",
+    "Wimbledon",
+    "Oscar nominations",
+    "box office",
+    "Blair",
+    "Howard",
+    "Kennedy",
+    "immigration",
+    "tax cuts",
+    "software",
+    "virus",
+    "Microsoft",
+    "Google",
+    "Apple",
+    "games console",
+    '"interest rates"',
+    '"prime minister"',
+    '"world cup"',
+    '"mobile phones"',
+    "economy AND growth",
+    "film OR movie",
+    "music NOT awards",
+    "rugby AND (Wales OR England)",
+    "profit*",
+    "comput*",
+    "elect*",
+    "champ*",
+    "title:election",
+    "title:film",
+    "title:(oil AND price)",
+    "Gordn Brown",
+    "Shakespear",
+    "Mourinho",
+    "Abramovich",
+    "Tottenham",
+    "deficit",
+    "pension",
+    "euro",
+    "dollar",
+    "yukos",
+    "Gazprom",
+    "terror laws",
+    "identity cards",
+    "blog",
+    "podcast",
+    "spam",
+    "hackers",
+    "Eminem",
+    "Beyonce",
 ]
 
 
@@ -77,7 +126,9 @@ def measure(copies: int) -> dict[str, object]:
                 latencies.append((time.perf_counter() - started) * 1000)
                 totals.append(results.total)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        index_mb = sum(p.stat().st_size for p in (root / "indexes").rglob("*") if p.is_file()) / 2**20
+        index_mb = (
+            sum(p.stat().st_size for p in (root / "indexes").rglob("*") if p.is_file()) / 2**20
+        )
         return {
             "copies": copies,
             "articles": len(articles),
@@ -117,7 +168,9 @@ def main() -> None:
     for copies in args.copies:
         output = subprocess.run(
             [sys.executable, __file__, "--child", str(copies)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         row = json.loads(output.strip().splitlines()[-1])
         rows.append(row)

@@ -103,9 +103,7 @@ def test_bad_files_are_skipped_with_warnings(make_workspace: Callable[..., Path]
 
 def test_bbc_layout_headline_first_line(make_workspace: Callable[..., Path]) -> None:
     root = make_workspace(
-        {
-            "business/some-story.txt": "Shell pays ex-boss\n\nShell is to pay $1m to a chief.\n"
-        }
+        {"business/some-story.txt": "Shell pays ex-boss\n\nShell is to pay $1m to a chief.\n"}
     )
     article = Workspace.open(root).article("business/some-story")
     assert article.title == "Shell pays ex-boss"
