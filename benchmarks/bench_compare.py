@@ -6,8 +6,14 @@
 2. Passage search over the whole corpus, loaded through a temporary workspace whose seeds/
    is a symlink to the corpus (target: under 500 ms per query; index build time reported
    separately).
+3. Corpus-wide figure groups (the F screen), once.
+
+`--general-words` prints instead the stems behind tuireader.core.passages.GENERAL_WORDS:
+those in at least 1.5% of the paragraphs of every section of the corpus (the list in the
+source drops names and years from it by hand).
 
     .venv/bin/python benchmarks/bench_compare.py [--corpus DIR] [--topic politics]
+    .venv/bin/python benchmarks/bench_compare.py --general-words
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from pathlib import Path
 
 from tuireader.core.compare import align, compare
 from tuireader.core.corpus import Article, load_article
-from tuireader.core.passages import PassageIndex
+from tuireader.core.figures import figure_groups
+from tuireader.core.passages import PassageIndex, terms
 from tuireader.core.workspace import Workspace
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc-news"
@@ -138,16 +145,51 @@ def bench_passages(corpus: Path) -> None:
             f"  e.g. {article_id} ¶{number} → "
             + "; ".join(f"{h.article_id} ¶{h.paragraph} {h.score:.2f}" for h in hits)
         )
+        started = time.perf_counter()
+        groups = figure_groups(articles)
+        differ = sum(1 for group in groups if not group.agree)
+        print(
+            f"figure_groups: {(time.perf_counter() - started) * 1000:.0f} ms, "
+            f"{len(groups)} groups ({differ} disagree)"
+        )
+
+
+def general_words(corpus: Path, share: float = 0.015) -> list[str]:
+    """Stems in at least `share` of the paragraphs of every section (sub-folder)."""
+    frequencies: list[dict[str, float]] = []
+    for section in sorted(p for p in corpus.iterdir() if p.is_dir()):
+        counts: dict[str, int] = {}
+        paragraphs = 0
+        for path in section.glob("*.txt"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for paragraph in text.split("\n\n")[1:]:
+                found = set(terms(paragraph))
+                if found:
+                    paragraphs += 1
+                    for term in found:
+                        counts[term] = counts.get(term, 0) + 1
+        frequencies.append({t: c / max(1, paragraphs) for t, c in counts.items()})
+    if not frequencies:
+        return []
+    common = set.intersection(*(set(f) for f in frequencies))
+    chosen = [t for t in common if min(f[t] for f in frequencies) >= share]
+    return sorted(chosen, key=lambda t: -min(f[t] for f in frequencies))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="BBC corpus folder")
     parser.add_argument("--topic", default="politics", help="topic folder for the alignment test")
+    parser.add_argument(
+        "--general-words", action="store_true", help="print the general-word stems and stop"
+    )
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"bench_compare: corpus folder {args.corpus} not found", file=sys.stderr)
         return 2
+    if args.general_words:
+        print(" ".join(general_words(args.corpus)))
+        return 0
     print(machine_info())
     bench_align(args.corpus, args.topic)
     bench_passages(args.corpus.resolve())

@@ -3,14 +3,22 @@ article pairs whose right answers are known by construction."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from tuireader.cli import main
-from tuireader.core.compare import align, compare, heuristic_entities
+from tuireader.core.compare import (
+    align,
+    compare,
+    entity_map,
+    heuristic_entities,
+    load_entity_map,
+)
 from tuireader.core.corpus import Article, load_article
+from tuireader.core.workspace import Workspace
 
 # Paragraph 2 of A and paragraph 3 of B report the same event in different words; every
 # other paragraph is about something unrelated to everything in the other article.
@@ -83,14 +91,17 @@ def test_scroll_target_follows_the_alignment(pair: tuple[Article, Article]) -> N
     alignment = align(a, b)
     assert alignment.scroll_target(2, "a") == 3
     assert alignment.scroll_target(3, "b") == 2
-    # Unpaired paragraphs follow the nearest paired paragraph before them.
-    assert alignment.scroll_target(4, "a") == 3
-    assert alignment.scroll_target(1, "a") == 3
+    # Unpaired paragraphs are placed in proportion between the pairs and the ends.
+    assert alignment.scroll_target(4, "a") == 4
+    assert alignment.scroll_target(1, "a") == 1
+    assert alignment.scroll_target(4, "b") == 4
     with pytest.raises(ValueError):
         alignment.scroll_target(1, "c")
 
 
-def test_scroll_target_without_pairs_keeps_relative_position(pair: tuple[Article, Article]) -> None:
+def test_scroll_target_without_pairs_keeps_relative_position(
+    pair: tuple[Article, Article],
+) -> None:
     a, b = pair
     alignment = align(a, b, threshold=0.99)
     assert alignment.scroll_target(1, "a") == 1
@@ -261,3 +272,178 @@ def test_cli_similar_and_figures(workspace: Path, capsys: pytest.CaptureFixture[
     assert hits[0]["article_id"] == "b" and hits[0]["paragraph"] == 3
     assert main(["--workspace", str(workspace), "figures", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+# --- signals added for the bundled articles (issue 7) -------------------------------------
+
+
+def test_long_paragraphs_pair_on_one_matching_sentence(tmp_path: Path) -> None:
+    """Two long paragraphs about several things, one sentence of each about Bilash's arrest:
+    the paragraphs' cosine is diluted, the sentences' is not."""
+    seeds = tmp_path / "seeds"
+    a = write_article(
+        seeds,
+        "a",
+        [
+            A_PARAGRAPHS[0],
+            "The government tightened its grip on civil society over the winter, and several "
+            "newspapers closed after tax inspections that editors called political. Bilash, "
+            "the leader of Atajurt, was arrested in March 2019 and later struck a plea deal "
+            "that ended his activism. Observers expect further pressure on independent "
+            "groups before the elections scheduled for the autumn.",
+            A_PARAGRAPHS[2],
+        ],
+    )
+    b = write_article(
+        seeds,
+        "b",
+        [
+            B_PARAGRAPHS[1],
+            "Kazakhstan's response seemed more assertive at first, with diplomatic notes sent "
+            "to Beijing. However, it was also Kazakhstan that in March 2019 arrested the "
+            "leader of Atajurt, Serikzhan Bilash, who was released on condition of signing a "
+            "plea deal that brought his activism to an end. Officials rarely comment on it.",
+            B_PARAGRAPHS[3],
+        ],
+    )
+    alignment = align(a, b)
+    assert [(p.a, p.b) for p in alignment.pairs] == [(2, 2)]
+    assert alignment.pairs[0].phrase > 0  # "plea deal", "March 2019"
+
+
+def test_general_words_and_a_short_paragraph_do_not_make_a_pair(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    a = write_article(
+        seeds,
+        "a",
+        [
+            "People said last year was a good time to claim a new record, according to a "
+            "report on the number of people who took part.",
+            A_PARAGRAPHS[3],
+        ],
+    )
+    b = write_article(
+        seeds,
+        "b",
+        [
+            B_PARAGRAPHS[0],
+            "Many people claimed a record number took part this time, the new report said.",
+        ],
+    )
+    assert align(a, b).pairs == ()
+
+
+def test_headings_are_not_aligned(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    a = write_article(seeds, "a", ["Sauytbay in Court", A_PARAGRAPHS[1]])
+    b = write_article(seeds, "b", ["The Sauytbay Court Case", B_PARAGRAPHS[2]])
+    alignment = align(a, b)
+    assert [(p.a, p.b) for p in alignment.pairs] == [(2, 2)]
+    assert alignment.a_paragraphs == (2,) and 1 not in alignment.only_in_a
+    assert alignment.scroll_target(1, "a") == 2  # a heading still scrolls with its section
+
+
+def test_matched_figures_corroborate_a_pair_and_round_numbers_alone_do_not(
+    tmp_path: Path,
+) -> None:
+    seeds = tmp_path / "seeds"
+    a = write_article(
+        seeds,
+        "a",
+        [
+            "Human Rights Watch estimated that 1 million people have been sent to political "
+            "camps by the authorities in the region.",
+            A_PARAGRAPHS[0],
+        ],
+    )
+    b = write_article(
+        seeds,
+        "b",
+        [
+            "Since independence nearly 1 million ethnic Kazakhs have resettled in the country, "
+            "the government claimed in a statement.",
+            B_PARAGRAPHS[1],
+        ],
+    )
+    comparison = compare(a, b)
+    assert comparison.figures == ()  # the same number, for different things
+    assert comparison.alignment.pairs == ()
+
+
+def test_mutual_best_matches_need_less_than_the_threshold(pair: tuple[Article, Article]) -> None:
+    a, b = pair
+    score = align(a, b).pairs[0].score
+    # Just above the pair's score the pair stays, as each is the other's best match...
+    assert [(p.a, p.b) for p in align(a, b, threshold=score / 0.9).pairs] == [(2, 3)]
+    # ...but not far above it.
+    assert align(a, b, threshold=score / 0.7).pairs == ()
+
+
+class _FakeEntity:
+    def __init__(self, name: str, kind: str) -> None:
+        self.name, self.kind = name, kind
+
+
+class _FakeArticleEntity:
+    def __init__(self, name: str, kind: str, paragraphs: list[int]) -> None:
+        self.entity = _FakeEntity(name, kind)
+        self.paragraphs = paragraphs
+
+
+class _FakeIndex:
+    """Just what entity_map reads from an EntityIndex."""
+
+    def __init__(self, found: dict[str, list[_FakeArticleEntity]]) -> None:
+        self.found = found
+
+    def for_article(self, article_id: str) -> list[_FakeArticleEntity]:
+        return self.found.get(article_id, [])
+
+
+def test_entity_map_keeps_names_and_drops_dates_and_figures() -> None:
+    index = _FakeIndex(
+        {
+            "a": [
+                _FakeArticleEntity("Sayragul Sauytbay", "PERSON", [2, 3]),
+                _FakeArticleEntity("August", "DATE", [2]),
+                _FakeArticleEntity("1 million", "FIGURE", [1]),
+                _FakeArticleEntity("Almaty", "PLACE", [3]),
+            ]
+        }
+    )
+    found = entity_map(index, ["a", "b"])  # type: ignore[arg-type]
+    assert found == {("a", 2): {"Sayragul Sauytbay"}, ("a", 3): {"Sayragul Sauytbay", "Almaty"}}
+
+
+def test_shared_names_listed_are_the_distinctive_ones(pair: tuple[Article, Article]) -> None:
+    a, b = pair
+    everywhere = {(article, n): {"Kazakhstan"} for article in "ab" for n in range(1, 5)}
+    everywhere[("a", 2)] = {"Kazakhstan", "Sayragul Sauytbay"}
+    everywhere[("b", 3)] = {"Kazakhstan", "Sayragul Sauytbay"}
+    shared = align(a, b, entities=everywhere).pairs[0].shared_entities
+    assert shared == ("sayragul sauytbay",)
+
+
+def test_load_entity_map_without_a_cache_is_none(workspace: Path) -> None:
+    assert load_entity_map(Workspace.open(workspace), ["a", "b"]) is None
+
+
+def test_cli_compare_names_its_entity_source(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--workspace", str(workspace), "compare", "a", "b", "--no-entities"]) == 0
+    assert "names from the capitalised words" in " ".join(capsys.readouterr().out.split())
+
+
+def test_scroll_target_interpolates_between_pairs(tmp_path: Path) -> None:
+    """Crossing or not, the pairs are anchors; the paragraphs between follow in proportion."""
+    seeds = tmp_path / "seeds"
+    a = write_article(seeds, "a", [f"Paragraph {n} of A about nothing much." for n in range(1, 11)])
+    b = write_article(seeds, "b", [f"Paragraph {n} of B about little else." for n in range(1, 21)])
+    base = align(a, b, threshold=0.99)
+    alignment = dataclasses.replace(base, best_b_for_a={3: 10, 7: 20}, best_a_for_b={10: 3, 20: 7})
+    assert alignment.scroll_target(5, "a") == 15
+    assert alignment.scroll_target(1, "a") == 1
+    assert alignment.scroll_target(2, "a") in (5, 6)
+    assert alignment.scroll_target(10, "a") == 20
+    assert alignment.scroll_target(15, "b") == 5

@@ -174,3 +174,79 @@ def test_corpus_wide_groups(tmp_path: Path) -> None:
     assert groups[0].article_ids == ("a", "b", "c")
     assert not groups[0].agree
     assert groups[0].to_dict()["agree"] is False
+
+
+def test_a_noun_seen_as_a_verb_near_the_other_figure_names_the_same_count(
+    tmp_path: Path,
+) -> None:
+    """'1.5 million detainees' and '2 million Uighurs have been detained' count one group."""
+    a = write(
+        tmp_path,
+        "a",
+        "According to some estimates, up to 2 million Uighurs have been detained in political "
+        "reeducation camps in the region.",
+    )
+    b = write(
+        tmp_path,
+        "b",
+        "According to the most recent data, among 1.5 million detainees there are tens of "
+        "thousands of prisoners of Kazakh and Kyrgyz ethnicity, who are either members of "
+        "Central Asian communities or holders of Kazakh passports.",
+    )
+    matches = match_figures(extract_figures(a), extract_figures(b))
+    assert [(m.a.text, m.b.text, m.relation) for m in matches] == [
+        ("2 million", "1.5 million", "consistent")
+    ]
+
+
+def test_a_figures_context_ends_at_the_next_figure_of_its_sentence() -> None:
+    first, second = figures_in(
+        "Among 1.5 million detainees there are tens of thousands of prisoners of Kazakh "
+        "ethnicity held in the north."
+    )
+    assert first.text == "1.5 million" and "kazakh" not in first.context
+    assert "kazakh" in second.context
+    # Words before a figure stay: a list shares its sentence's subject.
+    listed = figures_in("Xinjiang is home to 1.6 million Kazakhs and 200,000 Kyrgyz.")
+    assert all("xinjiang" in figure.context for figure in listed)
+
+
+def test_people_and_things_are_not_linked_by_a_noun_nearby(tmp_path: Path) -> None:
+    a = write(tmp_path, "a", "In mid-May the two sides discussed consular matters for citizens.")
+    b = write(
+        tmp_path, "b", "Officials from a dozen countries discussed consular matters for citizens."
+    )
+    assert match_figures(extract_figures(a), extract_figures(b)) == []
+
+
+def test_counts_people_and_plausible_ratio_ignore_qualifiers() -> None:
+    from tuireader.core.figures import counts_people, plausible_ratio
+
+    assert counts_people(only("They freed 12 Kazakh citizens."))
+    assert counts_people(only("It repatriated nearly 1 million oralmen."))
+    assert counts_people(only("Some 2 million Uighurs were held."))
+    assert not counts_people(only("They sold 300 tonnes of grain."))
+    up_to = only("Up to 2 million Uighurs have been detained.")
+    three = only("The party names three evils of separatism.")
+    assert not plausible_ratio(up_to, three)  # "up to" allows 3, but is no figure for it
+    assert plausible_ratio(up_to, only("Some 1.5 million detainees are held."))
+
+
+def test_a_group_never_holds_two_figures_of_one_article(tmp_path: Path) -> None:
+    articles = [
+        write(
+            tmp_path,
+            "a",
+            "Since independence nearly 1 million ethnic Kazakhs have resettled in the country. "
+            "Radio Free Asia reported that 200,000 ethnic Kazakhs from China became citizens.",
+        ),
+        write(
+            tmp_path,
+            "b",
+            "A 2015 Radio Free Asia report said about 200,000 ethnic Kazakhs from China had "
+            "become citizens since independence.",
+        ),
+    ]
+    groups = figure_groups(articles)
+    assert [[f.text for f in group.figures] for group in groups] == [["200,000", "200,000"]]
+    assert groups[0].agree

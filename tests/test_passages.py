@@ -67,9 +67,12 @@ def test_tfidf_vectors_are_normalised_and_cosine_is_symmetric() -> None:
     documents = [terms(text) for paragraphs in TEXTS.values() for text in paragraphs]
     idf = idf_weights(documents)
     x, y = tfidf_vector(documents[0], idf), tfidf_vector(documents[4], idf)
-    assert sum(w * w for w in x.values()) == pytest.approx(1.0)
+    # Unit length, less the damping of general words ("presented", "money": few here).
+    assert 0.9 < sum(w * w for w in x.values()) <= 1.0
+    topic_only = tfidf_vector(["chancellor", "budget", "fuel"], idf)
+    assert sum(w * w for w in topic_only.values()) == pytest.approx(1.0)
     assert cosine(x, y) == pytest.approx(cosine(y, x))
-    assert cosine(x, x) == pytest.approx(1.0)
+    assert cosine(topic_only, topic_only) == pytest.approx(1.0)
     assert tfidf_vector([], idf) == {}
 
 
@@ -123,3 +126,24 @@ def test_similar_passages_reuses_its_index(corpus: list[Article]) -> None:
         similar_passages(mapping, "football", "snow fog roads", limit=1)[0].article_id == "weather"
     )
     assert similar_passages(mapping, "weather", "snow fog roads") == []
+
+
+def test_term_runs_break_at_function_words_numbers_and_punctuation() -> None:
+    runs = passages.term_runs("Bilash struck a plea deal, in March 2019; 1.5 million detainees")
+    assert [[term for term, _ in run] for run in runs] == [
+        ["bilash", "struck"],
+        ["plea", "deal"],
+        ["march", "2019"],
+        ["million", "detaine"],
+    ]
+    # A hyphen joins: "Kazakh-Chinese relations" is one run.
+    assert len(passages.term_runs("Kazakh-Chinese relations")) == 1
+
+
+def test_general_news_words_weigh_less_than_topic_words() -> None:
+    idf = {"peopl": 2.0, "detaine": 2.0}
+    assert passages.term_weight("peopl", idf) == pytest.approx(2.0 * passages.GENERAL_DAMPING)
+    assert passages.term_weight("detaine", idf) == 2.0
+    assert passages.term_weight("unknown", idf) == 0.0
+    vector = tfidf_vector(["peopl", "detaine"], idf)
+    assert vector["detaine"] > vector["peopl"]

@@ -25,6 +25,7 @@ from tuireader.core.workspace import Workspace
 
 from . import bindings
 from .commands import PROVIDERS
+from .entity_state import AppEntities, EntitiesUpdate
 from .index_state import IndexState
 from .messages import ArticlesLoaded, IndexFailed, IndexProgress, IndexReady
 from .reading_state import ReadingState
@@ -93,6 +94,8 @@ class TuiReaderApp(App[None]):
         """Where the index check/build stands."""
         self.index_changed: Signal[IndexState] = Signal(self, "index-changed")
         """Published with every new IndexState."""
+        self.entities = AppEntities(self, checking=check_index)
+        """Named entities: the cached index and its extraction (after the search index)."""
         self.reading_state = ReadingState.load(workspace.root)
         """Remembered open article and positions for this workspace."""
         self.keymap_in_use: dict[str, str] = {}
@@ -218,9 +221,15 @@ class TuiReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def check_search_index(self, rebuild: bool = False) -> None:
-        """Bring the index up to date with the loaded articles (in a thread)."""
+        """Bring the index up to date with the loaded articles, then the entities (in a
+        thread: entity extraction is the only place spaCy may be imported)."""
         if not self.articles_loaded:
             return  # on_articles_loaded starts the check
+        self._update_search_index(rebuild)
+        self.entities.update()
+
+    def _update_search_index(self, rebuild: bool) -> None:
+        """The search part of check_search_index (in its thread)."""
         self.post_message(IndexProgress(0, 0, "checking"))
         try:
             index = self.workspace.index  # first use imports tuireader.core.index (Whoosh)
@@ -255,6 +264,10 @@ class TuiReaderApp(App[None]):
         for text in message.messages:
             self.notify(text, title="Search index", markup=False)
         self._set_index_state(IndexState("ready", message=message.summary))
+
+    def on_entities_update(self, message: EntitiesUpdate) -> None:
+        """Entity extraction made progress or finished (posted by the index worker)."""
+        self.entities.apply(message)
 
     def on_index_failed(self, message: IndexFailed) -> None:
         """Search is unavailable: say why, keep reading possible."""
@@ -312,6 +325,30 @@ class TuiReaderApp(App[None]):
             self.pop_screen()
         else:
             self.push_screen(HelpScreen())
+
+    def action_export(self) -> None:
+        """Open the export dialog (x): annotations and references to a file."""
+        from .dialogs.export import open_export_dialog
+
+        open_export_dialog(self)
+
+    def action_entities(self) -> None:
+        """Open the entities screen (E), or go back to the one already open."""
+        from .screens.entities import open_entities_screen
+
+        open_entities_screen(self)
+
+    def action_figures(self) -> None:
+        """Figures several articles give for the same thing (F); see comparing.py."""
+        from .comparing import open_figures
+
+        open_figures(self)
+
+    def action_annotations(self) -> None:
+        """Open the annotations view (A), or go back to the one already open."""
+        from .screens.annotations import open_annotations_view
+
+        open_annotations_view(self)
 
     def action_library(self) -> None:
         """Back to the library (closing everything above it)."""

@@ -17,6 +17,10 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
+from .annotation_commands import AnnotationCommands
+from .citing import CitationCommands
+from .comparing import CompareCommands
+from .entity_commands import EntityCommands
 from .render import clean_text, safe_content
 
 if TYPE_CHECKING:
@@ -130,5 +134,12 @@ class ActionCommands(Provider):
                 )
 
 
-PROVIDERS: list[type[Provider]] = [ArticleCommands, ActionCommands]
+PROVIDERS: list[type[Provider]] = [
+    ArticleCommands,
+    ActionCommands,
+    CitationCommands,
+    EntityCommands,
+    AnnotationCommands,
+    CompareCommands,
+]
 """Providers the app registers (append an EntityCommands provider here)."""

@@ -7,13 +7,20 @@ import textwrap
 from typing import Any
 
 from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings
-from tuireader.core.compare import DEFAULT_THRESHOLD, Comparison, compare
+from tuireader.core.compare import (
+    DEFAULT_THRESHOLD,
+    MUTUAL_FACTOR,
+    Comparison,
+    compare,
+    load_entity_map,
+)
 from tuireader.core.corpus import clean_for_display
 from tuireader.core.figures import FigureMatch, figure_groups
 from tuireader.core.passages import PassageIndex
 from tuireader.core.workspace import Workspace
 
 WIDTH = 80
+_NAME_SOURCES = {"given": "entity cache", "heuristic": "capitalised words"}
 
 
 def register(subparsers: Any) -> None:
@@ -29,6 +36,11 @@ def register(subparsers: Any) -> None:
         type=_score,
         default=DEFAULT_THRESHOLD,
         help=f"minimum pair score, 0..1 (default {DEFAULT_THRESHOLD})",
+    )
+    compare_parser.add_argument(
+        "--no-entities",
+        action="store_true",
+        help="match names by capitalised words, not the entity cache (`tuireader entities`)",
     )
     compare_parser.add_argument("--json", action="store_true", help="machine-readable output")
     compare_parser.set_defaults(handler=run_compare)
@@ -68,7 +80,8 @@ def run_compare(args: argparse.Namespace, workspace: Workspace) -> int:
     a = get_article(workspace, args.id1)
     b = get_article(workspace, args.id2)
     report_load_warnings(workspace)
-    result = compare(a, b, threshold=args.threshold)
+    entities = None if args.no_entities else load_entity_map(workspace, [a.id, b.id])
+    result = compare(a, b, entities=entities, threshold=args.threshold)
     if args.json:
         print_json(result.to_dict())
     else:
@@ -127,8 +140,13 @@ def format_comparison(result: Comparison) -> list[str]:
         _wrap(f"A  {a.id}  {clean_for_display(a.title)}", "", "   "),
         _wrap(f"B  {b.id}  {clean_for_display(b.title)}", "", "   "),
         "",
-        f"Aligned paragraphs: {len(alignment.pairs)} "
-        f"(score >= {alignment.threshold:g}; entities: {alignment.entity_source})",
+        _wrap(
+            f"Aligned paragraphs: {len(alignment.pairs)} (score >= {alignment.threshold:g}, "
+            f"or {alignment.threshold * MUTUAL_FACTOR:.2g} for two paragraphs that are each "
+            f"other's best match; names from the "
+            f"{_NAME_SOURCES[alignment.entity_source]})",
+            "",
+        ),
     ]
     if alignment.pairs:
         lines.append(f"{'A¶':>4} {'B¶':>4}  score  shared")

@@ -137,6 +137,23 @@ _LABEL_WORDS = word_set(
 )
 # People-words: "1 million people" may be counting the same group as "1.5 million detainees".
 _GENERIC_HEADS = frozenset({"peopl", "person", "individu", "men", "women", "resid"})
+# Nouns that count people. Two figures counting people under different nouns ("2 million
+# Uighurs", "1.5 million detainees") may count one group; a count of people and a count of
+# things (tonnes, votes) may not. Capitalised plurals (Kazakhs, Uighurs) and words in -men
+# (oralmen) count people too.
+_PERSON_NOUNS = word_set(
+    """people persons individuals men women children adults residents citizens detainees
+    prisoners inmates victims refugees migrants immigrants emigrants workers students pupils
+    members voters civilians soldiers troops protesters demonstrators activists users patients
+    employees staff families households passengers customers viewers fans survivors
+    returnees asylum-seekers applicants deportees internees captives hostages casualties
+    dead deaths minorities nationals settlers returnee"""
+)
+# A head noun of one figure seen (inflected) around the other figure names what both count,
+# as equal nouns do: "1.5 million detainees" and "2 million Uighurs have been detained".
+CROSS_HEAD = 1.0
+# Two different nouns for people ("Uighurs", "detainees") may count one group: weakly alike.
+PERSON_HEADS = 0.25
 # Qualifiers and number words say how much, not what is counted: no evidence of a match.
 _QUALIFIER_STEMS = frozenset(
     stem_word(word)
@@ -350,7 +367,7 @@ def extract_figures(article: Article) -> list[Figure]:
 def paragraph_figures(article_id: str, paragraph: Paragraph) -> list[Figure]:
     """The figures of one paragraph."""
     text = paragraph.text
-    figures = []
+    found: list[tuple[Figure, int, int]] = []
     sentences = sentence_spans(text)
     for match in _FIGURE.finditer(text):
         sentence_start, sentence_end = next(
@@ -358,8 +375,36 @@ def paragraph_figures(article_id: str, paragraph: Paragraph) -> list[Figure]:
         )
         figure = _make_figure(article_id, paragraph, match, sentence_start, sentence_end)
         if figure is not None:
-            figures.append(figure)
-    return figures
+            found.append((figure, sentence_start, sentence_end))
+    return _bound_contexts(text, paragraph.start, found)
+
+
+def _bound_contexts(text: str, offset: int, found: list[tuple[Figure, int, int]]) -> list[Figure]:
+    """End each quantity's context where the next quantity of its sentence begins: in
+    "among 1.5 million detainees there are tens of thousands of prisoners of Kazakh
+    ethnicity", the words after "tens of thousands" describe that figure, not "1.5
+    million". The words before stay: a sentence's subject usually comes first and is shared
+    by the figures it lists ("Xinjiang is home to 1.6 million Kazakhs and 200,000 Kyrgyz").
+    `found` holds (figure, sentence start, sentence end), offsets into `text`, which starts
+    at `offset` in the article."""
+    figures = [figure for figure, _, _ in found]
+    quantities = [item for item in found if item[0].kind in MATCHED_KINDS]
+    bounded: dict[int, Figure] = {}
+    for position, (figure, sentence_start, _) in enumerate(quantities):
+        if position + 1 < len(quantities) and quantities[position + 1][1] == sentence_start:
+            before = text[sentence_start : figure.start - offset]
+            after = text[figure.end - offset : quantities[position + 1][0].start - offset]
+            bounded[figure.start] = replace(figure, context=_context(before, after, figure.head))
+    return [bounded.get(figure.start, figure) for figure in figures]
+
+
+def _context(before: str, after: str, head: frozenset[str]) -> frozenset[str]:
+    """Stems of the content words around a number, CONTEXT_WORDS either side. The noun is
+    compared on its own (in the context it would count twice), and qualifiers and number
+    words say how much, not what."""
+    left = term_tokens(before)[-CONTEXT_WORDS:]
+    right = term_tokens(after)[:CONTEXT_WORDS]
+    return frozenset(term for term, _ in left + right) - head - _QUALIFIER_STEMS
 
 
 def _make_figure(
@@ -443,8 +488,6 @@ def _make_figure(
             kind, unit = "money", _CURRENCY_WORDS[first]
     qualifier_match = _QUALIFIER.search(before[-40:])
     qualifier = " ".join(qualifier_match.group("q").lower().split()) if qualifier_match else None
-    left = term_tokens(before)[-CONTEXT_WORDS:]
-    right = term_tokens(after)[:CONTEXT_WORDS]
     head = frozenset(stem_word(word.lower()) for word in noun)
     return Figure(
         article_id=article_id,
@@ -459,8 +502,7 @@ def _make_figure(
         qualifier=qualifier,
         noun=noun,
         head=head,
-        # The noun is compared on its own; in the context it would count twice.
-        context=frozenset(term for term, _ in left + right) - head - _QUALIFIER_STEMS,
+        context=_context(before, after, head),
         sentence=text[sentence_start:sentence_end].strip(),
         sentence_start=paragraph.start + sentence_start,
     )
@@ -577,13 +619,56 @@ def _canonical(figure: Figure, mapping: Mapping[str, str]) -> Figure:
     )
 
 
+def counts_people(figure: Figure) -> bool:
+    """Whether the noun after the number names people ("detainees", "ethnic Kazakhs",
+    "oralmen")."""
+    for word in figure.noun:
+        lower = word.lower()
+        if lower in _PERSON_NOUNS or lower.endswith("men"):
+            return True
+        if word[:1].isupper() and _looks_plural(lower):
+            return True  # a people named by a plural: Kazakhs, Uighurs
+    return False
+
+
+def _cross_heads(a: Figure, b: Figure) -> frozenset[str]:
+    """The noun of one figure found, inflected, in the other's words ("detainees" beside
+    "Uighurs have been detained"), when both count people.
+
+    Only the noun proper (the last word: "ethnic" in "ethnic Kazakhs" is no noun), and only
+    when written in lower case: a people's name (Kazakhs) is all over a story about them,
+    so seeing it near another figure says nothing; general people-words are left out for
+    the same reason. Counts of things are left alone: "two sides" is not "a dozen
+    countries" because "the two countries" is written nearby.
+    """
+    if not (counts_people(a) and counts_people(b)):
+        return frozenset()
+    found: set[str] = set()
+    for one, other in ((a, b), (b, a)):
+        noun = _noun_stem(one)
+        if noun and noun not in _GENERIC_HEADS:
+            found.update(word for word in other.context if _close_words(noun, word))
+    return frozenset(found)
+
+
+def _noun_stem(figure: Figure) -> str | None:
+    """The stem of a figure's last noun word, if written in lower case."""
+    if not figure.noun or not figure.noun[-1][:1].islower():
+        return None
+    return stem_word(figure.noun[-1].lower())
+
+
 def _head_similarity(a: Figure, b: Figure) -> float | None:
     """How alike the counted nouns are; None when either figure has no noun."""
     if not a.head or not b.head:
         return None
     similarity = _dice(a.head, b.head)
+    if similarity == 0 and _cross_heads(a, b):
+        return CROSS_HEAD
     if similarity == 0 and (a.head & _GENERIC_HEADS or b.head & _GENERIC_HEADS):
         return 0.5  # "people" may be the group the other source names
+    if similarity == 0 and counts_people(a) and counts_people(b):
+        return PERSON_HEADS
     return similarity
 
 
@@ -613,7 +698,9 @@ def figure_similarity(
         return 0.0
     if close_words:
         b = _canonical(b, close_word_map(a.head | a.context, b.head | b.context))
-    context = _dice(a.context, b.context, idf)
+    # A head seen in the other's window is a shared word of the two windows.
+    cross = _cross_heads(a, b) if a.head and b.head else frozenset()
+    context = _dice(a.context | cross, b.context | cross, idf)
     # "two months" and "9 months" share a unit, which any two durations may: they need
     # more of their sentence in common than counts of people do.
     if context < (MIN_CONTEXT_DURATION if a.kind == "duration" else MIN_CONTEXT):
@@ -628,9 +715,10 @@ def figure_similarity(
 
 def plausible_ratio(a: Figure, b: Figure) -> bool:
     """Whether two values are close enough to be two sources' figures for one quantity
-    (within MAX_RATIO of each other, ranges and qualifiers allowing)."""
-    low_a, high_a = a.bounds
-    low_b, high_b = b.bounds
+    (within MAX_RATIO of each other, ranges allowing). Qualifiers are not widened here: "up
+    to 2 million" allows 3, but it is no figure for the same thing as "three"."""
+    low_a, high_a = a.value, a.high if a.high is not None else a.value
+    low_b, high_b = b.value, b.high if b.high is not None else b.value
     low, high = max(low_a, low_b), min(high_a, high_b)
     if low <= high or high <= 0:
         return True
@@ -698,8 +786,9 @@ def figure_groups(
     Only figures with a noun take part (a bare number cannot be told apart across a corpus).
     Candidates are blocked by a shared head stem plus one of their rarest context words, so
     the cost grows with the figures per block, not with the square of all figures. Each
-    figure is linked only to its best match in each other article, so groups chain less.
-    Groups are connected components of those links; the most widely sourced come first.
+    figure is linked only to its best match in each other article, so groups chain less,
+    and never into a group that already holds a figure of its article. Groups are connected
+    components of those links; the most widely sourced come first.
     """
     pool = list(articles.values()) if isinstance(articles, Mapping) else list(articles)
     figures = [
@@ -744,8 +833,20 @@ def figure_groups(
                     key = (one, figures[other].article_id)
                     if key not in best or score > best[key][0]:
                         best[key] = (score, other)
-    for (number, _), (_, partner) in best.items():
-        parent[find(number)] = find(partner)
+    # Strongest links first; a link that would put two figures of one article in a group
+    # is left out (an article gives one figure for a thing: chains through other
+    # articles would otherwise join "nearly 1 million" and "200,000" ethnic Kazakhs).
+    sources: dict[int, set[str]] = {n: {f.article_id} for n, f in enumerate(figures)}
+    links = sorted(
+        {(score, min(n, p), max(n, p)) for (n, _), (score, p) in best.items()},
+        key=lambda link: (-link[0], link[1], link[2]),
+    )
+    for _, number, partner in links:
+        root, other_root = find(number), find(partner)
+        if root == other_root or sources[root] & sources[other_root]:
+            continue
+        parent[root] = other_root
+        sources[other_root] |= sources.pop(root)
     components: dict[int, list[Figure]] = defaultdict(list)
     for number, figure in enumerate(figures):
         components[find(number)].append(figure)

@@ -13,8 +13,9 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 from whoosh.lang.porter import stem as _porter_stem
@@ -22,6 +23,7 @@ from whoosh.lang.porter import stem as _porter_stem
 from tuireader.core.corpus import Article
 
 TermVector = dict[str, float]
+T = TypeVar("T", bound=Hashable)
 
 # Letters with inner apostrophes ("China's", "don’t"); digits are left to figures.py. A
 # short prefix joined by a hyphen stays on its word, so "re-education" meets "reeducation".
@@ -60,6 +62,26 @@ STOPWORDS = word_set(
     """
 )
 
+# Stems common in news whatever the story is about: found in at least 1.5% of the paragraphs
+# of each of the five sections (business, entertainment, politics, sport, tech) of the BBC
+# corpus, less names and dates (london, bbc, british, 2003) and the words of court reports
+# (court, charg), which say what a story is about. Two paragraphs sharing "people",
+# "time" or "claim" are not therefore about the same thing: such words weigh GENERAL_DAMPING
+# of their IDF. `python benchmarks/bench_compare.py --general-words` prints the raw list.
+GENERAL_WORDS = word_set(
+    """
+    year new time two last take first add come week go number set work world dai end three
+    back next see month good want look expect follow wai long move part five peopl countri
+    call hope start get third show four record open right lead help believ put run big turn
+    top action continu includ think nation past give chang recent face high line second
+    given littl better major far support place remain try deal report despit close home
+    current ask claim took six need sign head live hand later earlier best involv intern hit
+    interest problem found director import reach monei find came term mean becom receiv
+    bring seen success full life group thought forc offer huge left
+    """
+)
+GENERAL_DAMPING = 0.35
+
 # Variant spellings (Uyghur/Uighur): same first letter, long enough, close enough.
 _VARIANT_MIN_LENGTH = 5
 _VARIANT_MIN_SIMILARITY = 0.8
@@ -91,14 +113,42 @@ def term_tokens(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+_JOINER = re.compile(r"[\s\-‐‑]*")
+
+
+def term_runs(text: str) -> list[list[tuple[str, str]]]:
+    """The content words of `text` as (term, surface word), in runs of words that stand
+    next to each other: a function word, a number or punctuation ends a run. "Bilash struck
+    a plea deal" → [[bilash, struck], [plea, deal]]. Two-word phrases come from runs."""
+    runs: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    previous_end = -1
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        term = "" if word in STOPWORDS or len(word) < 2 else stem_word(word)
+        if not term or term in STOPWORDS:
+            previous_end = -1
+            continue
+        joined = previous_end >= 0 and _JOINER.fullmatch(text, previous_end, match.start())
+        if not joined and current:
+            runs.append(current)
+            current = []
+        current.append((term, match.group()))
+        previous_end = match.end()
+    if current:
+        runs.append(current)
+    return runs
+
+
 def terms(text: str) -> list[str]:
     """The terms (stemmed content words) of `text`, in order, repeats kept."""
     return [term for term, _ in term_tokens(text)]
 
 
-def idf_weights(documents: Iterable[Iterable[str]]) -> dict[str, float]:
-    """Smoothed inverse document frequency of every term over `documents` (sets of terms)."""
-    frequency: Counter[str] = Counter()
+def idf_weights(documents: Iterable[Iterable[T]]) -> dict[T, float]:
+    """Smoothed inverse document frequency of every term over `documents` (sets of terms,
+    or of anything hashable: phrases, names)."""
+    frequency: Counter[T] = Counter()
     count = 0
     for document in documents:
         frequency.update(set(document))
@@ -106,17 +156,30 @@ def idf_weights(documents: Iterable[Iterable[str]]) -> dict[str, float]:
     return {term: math.log((count + 1) / (df + 0.5)) for term, df in frequency.items()}
 
 
+def term_weight(term: str, idf: Mapping[str, float]) -> float:
+    """A term's IDF, damped for GENERAL_WORDS (0 for terms `idf` does not know)."""
+    weight = idf.get(term, 0.0)
+    return weight * GENERAL_DAMPING if term in GENERAL_WORDS else weight
+
+
 def tfidf_vector(document_terms: Iterable[str], idf: Mapping[str, float]) -> TermVector:
-    """An L2-normalised TF-IDF vector (sublinear tf: 1 + log tf) over known terms."""
+    """A TF-IDF vector (sublinear tf: 1 + log tf) over known terms, general news words
+    (GENERAL_WORDS) damped, scaled to unit length as if they were not: so a text made of
+    general words has a short vector and matches nothing strongly, while in a text of topic
+    words they merely count less."""
     counts = Counter(document_terms)
-    vector = {
-        term: (1.0 + math.log(tf)) * idf[term]
-        for term, tf in counts.items()
-        if idf.get(term, 0) > 0
-    }
-    norm = math.sqrt(sum(weight * weight for weight in vector.values()))
-    if norm == 0:
+    vector: TermVector = {}
+    length = 0.0
+    for term, tf in counts.items():
+        weight = idf.get(term, 0.0)
+        if weight <= 0:
+            continue
+        weight *= 1.0 + math.log(tf)
+        length += weight * weight
+        vector[term] = weight * GENERAL_DAMPING if term in GENERAL_WORDS else weight
+    if length == 0:
         return {}
+    norm = math.sqrt(length)
     return {term: weight / norm for term, weight in vector.items()}
 
 

@@ -38,6 +38,7 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys ("j,down")
     citation_style: str = "apa"
     spacy_model: str = DEFAULT_SPACY_MODEL
+    clipboard: str = "osc52"  # "osc52" (terminal clipboard + a file) or "file" (file only)
     problems: list[str] = field(default_factory=list)  # why the file could not be used
 
     @classmethod
@@ -55,7 +56,7 @@ class Settings:
         if not isinstance(raw, dict):
             settings.problems.append(f"{path}: expected a mapping; using defaults")
             return settings
-        for key in ("theme", "citation_style", "spacy_model"):
+        for key in ("theme", "citation_style", "spacy_model", "clipboard"):
             if isinstance(raw.get(key), str):
                 setattr(settings, key, raw[key])
         keymap = raw.get("keymap") or {}

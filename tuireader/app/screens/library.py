@@ -296,5 +296,15 @@ class LibraryScreen(Screen[None]):
         self.sort_reverse = not self.sort_reverse
         self.refresh_rows()
 
+    def action_compare(self) -> None:
+        """Compare the highlighted article with another, picked from a list (c)."""
+        from ..comparing import compare_with
+
+        article_id = self.current_id()
+        if article_id is None:
+            self.notify("No article here to compare.", severity="warning")
+            return
+        compare_with(self.reader_app, article_id)
+
 
 __all__ = ["SORT_KEYS", "LibraryScreen", "columns_for"]

@@ -19,10 +19,13 @@ from tuireader.core.corpus import Article
 from tuireader.core.query_syntax import QueryError
 
 from .. import bindings
+from ..annotating import AnnotatingHost
 from ..messages import MatchesFound
 from ..render import clean_text
+from ..widgets.annotated_view import AnnotatedArticleView
 from ..widgets.article_view import ArticleView
 from ..widgets.find_bar import FindBar
+from .reader_entities import EntitySidebarHost
 
 if TYPE_CHECKING:
     from ..app import TuiReaderApp
@@ -41,7 +44,7 @@ def literal_spans(text: str, query: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(re.escape(needle), text, re.IGNORECASE)]
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(EntitySidebarHost, AnnotatingHost, Screen[None]):
     """One article. Opened from the library, a search hit, the palette or on start-up."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings.READER]
@@ -88,7 +91,7 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Header, article, find bar (hidden), status line, footer."""
         yield Header(icon="≡")
-        yield ArticleView(self.article, id="article")
+        yield AnnotatedArticleView(self.article, id="article")  # highlights: annotating.py
         yield FindBar()
         yield Static(id="reader-status")
         yield Footer()
@@ -141,13 +144,18 @@ class ReaderScreen(Screen[None]):
                 if current is not None
                 else (f"{len(view.matches)}")
             )
-            parts.append(f"match {position} for “{clean_text(self.search_query or '')}” (n/N)")
+            entity = self.selected_entity_name()  # an entity's mentions (reader_entities)
+            if entity is not None:
+                parts.append(f"mention {position} of “{entity}” (n/N)")
+            else:
+                parts.append(f"match {position} for “{clean_text(self.search_query or '')}” (n/N)")
         elif self.search_query:
             parts.append(f"no matches for “{clean_text(self.search_query)}”")
         if self.match_note:
             parts.append(self.match_note)
         if view.fold_furniture:
             parts.append("furniture folded (z)")
+        parts.extend(self.annotation_status())
         self.query_one("#reader-status", Static).update(Content(" · ".join(parts)))
 
     # ------------------------------------------------------------------ matches
@@ -286,3 +294,28 @@ class ReaderScreen(Screen[None]):
         """Fold (hide) or unfold the page furniture paragraphs."""
         self.view.fold_furniture = not self.view.fold_furniture
         self._update_status()
+
+    def action_copy_citation(self) -> None:
+        """Copy the quote, citation and reference of the highlight (else the paragraph) at
+        the cursor (y); see tuireader.app.citing."""
+        from ..citing import copy_citation
+
+        copy_citation(self)
+
+    def action_copy_reference(self) -> None:
+        """Copy the article's reference in the citation style (Y)."""
+        from ..citing import copy_citation
+
+        copy_citation(self, reference_only=True)
+
+    def action_compare(self) -> None:
+        """Compare this article with another, picked from a list (c); see comparing.py."""
+        from ..comparing import compare_with
+
+        compare_with(self.reader_app, self.article.id, paragraph=self.position())
+
+    def action_who_else(self) -> None:
+        """Passages like the selection, else the cursor paragraph, in other articles (w)."""
+        from ..comparing import who_else_says
+
+        who_else_says(self, self.article)

@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from tuireader.core.corpus import Article
 
-from ..render import safe_content
+from ..render import MATCH_STYLE, safe_content
 
 GUTTER = 6
 """Cells for the paragraph number and the furniture mark ("  12~ ")."""
@@ -97,6 +97,8 @@ class ArticleView(ScrollView, can_focus=True):
         """The article shown."""
         self.matches: list[Match] = []
         """Every highlighted word, in reading order."""
+        self.match_style = MATCH_STYLE
+        """How `matches` are drawn (search matches; an entity's mentions look different)."""
         self.current_match: int | None = None
         """Index into `matches` of the match n/N last moved to."""
         self.lines: list[Line] = []
@@ -117,7 +119,7 @@ class ArticleView(ScrollView, can_focus=True):
             match = self.matches[self.current_match]
             if match.index == index:
                 current = (match.start, match.end)
-        return safe_content(paragraph.text, spans, current=current)
+        return safe_content(paragraph.text, spans, style=self.match_style, current=current)
 
     def relayout(self) -> None:
         """Wrap the article for the current width (keeps the paragraph at the top)."""
@@ -323,8 +325,9 @@ class ArticleView(ScrollView, can_focus=True):
             self.cursor = paragraph
 
     # ------------------------------------------------------------------ matches
-    def set_matches(self, spans: list[tuple[int, int]]) -> None:
-        """Highlight every span (offsets into the article text); forget the current match."""
+    def set_matches(self, spans: list[tuple[int, int]], style: str = MATCH_STYLE) -> None:
+        """Highlight every span (offsets into the article text) in `style`; forget the
+        current match."""
         matches: list[Match] = []
         paragraphs = self.article.paragraphs
         for start, end in sorted(spans):
@@ -336,6 +339,7 @@ class ArticleView(ScrollView, can_focus=True):
                 matches.append(Match(index, start - paragraph.start, end - paragraph.start))
         changed = {m.index for m in self.matches} | {m.index for m in matches}
         self.matches = matches
+        self.match_style = style
         self.current_match = None
         if self.lines:
             self._rewrap(changed)

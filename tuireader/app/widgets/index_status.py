@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
+from ..entity_state import entity_progress
 from ..index_state import IndexState
 
 if TYPE_CHECKING:
@@ -28,13 +29,19 @@ class IndexStatus(Horizontal):
         """Follow the app's index state."""
         app = cast("TuiReaderApp", self.app)
         app.index_changed.subscribe(self, self.show_state)
+        app.entities.changed.subscribe(self, lambda _: self.show_state(app.index_state))
         self.show_state(app.index_state)
 
     def show_state(self, state: IndexState) -> None:
-        """Show `state`: label, bar (only while building), hidden when ready."""
+        """Show `state`: label, bar (only while building), hidden when ready (unless
+        entities are being extracted: their progress shows here then)."""
+        label = state.describe()
+        entities = entity_progress(cast("TuiReaderApp", self.app), state)
+        if entities is not None:
+            state, label = entities
         self.display = not state.ready and state.phase != "off"
         self.set_class(state.phase == "failed", "-failed")
-        self.query_one("#index-label", Static).update(Content(state.describe()))
+        self.query_one("#index-label", Static).update(Content(label))
         wanted = state.phase in ("building", "checking")
         bars = self.query(ProgressBar)
         if not bars:

@@ -1,0 +1,447 @@
+"""Pilot tests of comparison in the app: the compare screen (pairs, ] / [, synchronised
+scrolling, narrow layout, quotations), "compare with…", the figures tables and passage
+search. The articles are constructed so the right alignment is known: A¶3↔B¶12 (a court
+ruling told twice), A¶4↔B¶10 (a shared quotation), A¶5↔B¶11 (census figures that differ);
+B¶2-9 are orchard notes only B has, and each ends with notes of its own (tides, a museum)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, OptionList
+
+from tuireader.app.app import TuiReaderApp
+from tuireader.app.dialogs.pick_article import PickArticleDialog
+from tuireader.app.screens.compare import CompareScreen
+from tuireader.app.screens.figures import CorpusFiguresScreen, PairFiguresScreen
+from tuireader.app.screens.library import LibraryScreen
+from tuireader.app.screens.passages import PassagesScreen
+from tuireader.app.screens.reader import ReaderScreen
+from tuireader.app.testing import HOSTILE_TEXT, make_workspace, screen_text, wait_until_ready
+from tuireader.app.widgets.compare_pane import QUOTE_STYLE, ComparePane, word_spans
+from tuireader.core.workspace import Workspace
+
+ALPHA = [
+    "Alpha Report on the Court",
+    "The village bakery has changed its sourdough recipe after forty years, using rye flour "
+    "from a local mill and a longer overnight rise that the owners say improves the crust.",
+    "A court in eastern Kazakhstan refused on Wednesday to deport Sayragul Sauytbay, a former "
+    "camp teacher who crossed the border illegally from Xinjiang, and handed her a suspended "
+    "sentence instead of returning her to China.",
+    "Officials said “the situation of ethnic Kazakhs who have resettled from China was raised "
+    "by the Kazakh side” during the consular talks held in Beijing last month.",
+    "According to official census figures, about 1.46 million ethnic Kazakhs live in Xinjiang "
+    "province, most of them in the north near the border with Kazakhstan.",
+    "The football club confirmed that its goalkeeper will miss the rest of the season with a "
+    "knee injury sustained during training, and the manager is looking for a loan signing.",
+    *[
+        f"Tide table {n}: at dock {n} the harbour tide rose to its spring height before dawn, "
+        f"and the ferries from dock {n} waited for slack water before sailing."
+        for n in range(1, 7)
+    ],
+]
+BETA = [
+    "Beta Story on the Same Court",
+    *[
+        f"Orchard note {n}: the pear trees on terrace {n} flowered late this spring, and the "
+        f"growers expect a smaller harvest of pears, quinces and plums from terrace {n}."
+        for n in range(1, 9)
+    ],
+    "The ministry statement read: “The situation of ethnic Kazakhs who have resettled from "
+    "China was raised by the Kazakh side,” without naming any detainee or any camp.",
+    "Census figures say 1.6 million ethnic Kazakhs are living in the province of Xinjiang, "
+    "according to official statistics published by the regional government.",
+    "Judges in Kazakhstan decided not to deport Sauytbay, the teacher from a Xinjiang camp "
+    "who had illegally crossed the border; the court gave her a suspended sentence, so she "
+    "will not be returned to China.",
+    "The orchestra announced its winter programme, pairing rarely played symphonies with new "
+    "commissions by young composers, and tickets go on sale to members next month.",
+    *[
+        f"Gallery note {n}: room {n} of the museum reopens with its porcelain, clocks and "
+        f"tapestries cleaned and relit, and a new catalogue for room {n}."
+        for n in range(1, 7)
+    ],
+]
+PAIRS = [(3, 12), (4, 10), (5, 11)]
+
+
+@pytest.fixture(autouse=True)
+def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUIREADER_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    articles = {
+        "alpha": "\n\n".join(ALPHA),
+        "beta": "\n\n".join(BETA),
+        "hostile": HOSTILE_TEXT,
+    }
+    make_workspace(tmp_path / "ws", articles=articles, catalog=None)
+    return tmp_path / "ws"
+
+
+def make_app(root: Path) -> TuiReaderApp:
+    # No index check: no Whoosh, no entity extraction; names come from capitalised words.
+    return TuiReaderApp(Workspace.open(root), check_index=False, restore=False)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_compare(pilot, a: str = "alpha", b: str = "beta", **kwargs) -> CompareScreen:
+    from tuireader.app.comparing import open_compare as open_screen
+
+    app = await wait_until_ready(pilot, index=False)
+    open_screen(app, a, b, **kwargs)
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, CompareScreen)
+    assert screen.comparison is not None
+    return screen
+
+
+def top_number(pane: ComparePane) -> int:
+    return pane.article.paragraphs[pane.top_paragraph()].number
+
+
+async def test_library_c_picks_the_other_article_and_compares(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until_ready(pilot, index=False)
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        library.table.move_cursor(row=[r.id for r in library.shown].index("alpha"))
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PickArticleDialog)
+        assert "alpha" not in [row.id for row in dialog.rows]  # not itself
+        await pilot.press(*"beta story")
+        await pilot.pause()
+        assert [row.id for row in dialog.shown] == ["beta"]
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert screen.articles["a"].id == "alpha" and screen.articles["b"].id == "beta"
+        assert [(p.a, p.b) for p in screen.pairs] == PAIRS
+        text = screen_text(app)
+        assert "↔1" in text and "3 pairs" in text
+
+
+async def test_pick_dialog_escape_cancels_and_an_empty_filter_is_said(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until_ready(pilot, index=False)
+        app.open_article("alpha")
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, PickArticleDialog)
+        await pilot.press(*"zzzz", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickArticleDialog)
+        assert "No article matches" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_pairs_are_marked_in_both_panes_and_unpaired_ones_dimly(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_compare(pilot)
+        a, b = screen.pane("a"), screen.pane("b")
+        assert {n: m.label for n, m in a.marks.items() if n < 7} == {
+            2: "·",
+            3: "↔1",
+            4: "↔2",
+            5: "↔3",
+            6: "·",
+        }
+        assert b.marks[12].label == "↔1" and b.marks[10].label == "↔2"
+        assert all(b.marks[n].label == "·" and not b.marks[n].paired for n in range(2, 10))
+        assert 1 not in a.marks  # a heading is neither paired nor "only here"
+
+
+async def test_next_pair_brings_the_partner_into_view(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_compare(pilot)
+        a, b = screen.pane("a"), screen.pane("b")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.current_pair == 0
+        assert a.cursor == a.index_of(3) and b.cursor == b.index_of(12)
+        assert a.is_visible(a.index_of(3)) and b.is_visible(b.index_of(12))
+        assert "pair 1/3 · A¶3 ↔ B¶12" in screen_text(app)
+        # The shared words of the pair are bold in both panes.
+        assert a.term_spans[a.index_of(3)] and b.term_spans[b.index_of(12)]
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert screen.current_pair == 2
+        await pilot.press("right_square_bracket")  # no more: stays, says so
+        await pilot.pause()
+        assert screen.current_pair == 2
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert screen.current_pair == 1
+        assert b.is_visible(b.index_of(10))
+
+
+async def test_pairs_step_in_the_order_of_the_focused_pane(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_compare(pilot)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.active == "b" and app.focused is screen.pane("b")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        # B's first pair is B¶10 (pair 2, with A¶4).
+        assert screen.current_pair == 1
+
+
+async def test_synchronised_scrolling_follows_the_alignment(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await open_compare(pilot)
+        a, b = screen.pane("a"), screen.pane("b")
+        a.scroll_to_paragraph(a.index_of(4))
+        await pilot.pause()
+        assert top_number(a) == 4
+        assert top_number(b) == 10  # A¶4's partner, not the same line number
+        await pilot.press("s")  # sync off: B stays where it is
+        await pilot.pause()
+        a.scroll_to_paragraph(a.index_of(2))
+        await pilot.pause()
+        assert top_number(b) == 10
+        await pilot.press("s")  # on again: B catches up
+        await pilot.pause()
+        assert top_number(b) != 10
+
+
+async def test_narrow_terminal_shows_one_pane_and_flips(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(pilot)
+        side_a, side_b = screen.query_one("#side-a"), screen.query_one("#side-b")
+        assert screen.single and side_a.display and not side_b.display
+        assert "showing A (o: B)" in screen_text(app)
+        await pilot.press("right_square_bracket")  # A¶3 ↔ B¶12
+        await pilot.press("o")
+        await pilot.pause()
+        assert not side_a.display and side_b.display and screen.active == "b"
+        b = screen.pane("b")
+        assert b.is_visible(b.index_of(12))  # the partner is where the flip lands
+        await pilot.press("1")
+        await pilot.pause()
+        assert side_a.display and screen.active == "a"
+
+
+async def test_shared_quotations_are_underlined_in_both_panes(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_compare(pilot)
+        for side, number in (("a", 4), ("b", 10)):
+            pane = screen.pane(side)
+            assert len(pane.quote_spans) == 1
+            content = pane._paragraph_content(pane.index_of(number))
+            styled = [
+                content.plain[span.start : span.end]
+                for span in content.spans
+                if str(span.style) == QUOTE_STYLE
+            ]
+            assert styled and "resettled from" in styled[0]
+
+
+async def test_figures_table_flags_the_difference_and_goes_to_it(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_compare(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        figures = app.screen
+        assert isinstance(figures, PairFiguresScreen)
+        table = figures.query_one(DataTable)
+        assert table.row_count == 1
+        text = screen_text(app)
+        assert "DIFFER" in text and "1.46 million" in text and "1.6 million" in text
+        assert "A¶5: According to official census figures" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.current_pair is not None
+        pair = screen.pairs[screen.current_pair]
+        assert (pair.a, pair.b) == (5, 11)
+
+
+async def test_corpus_figures_screen_lists_groups_and_opens_the_article(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until_ready(pilot, index=False)
+        await pilot.press("F")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CorpusFiguresScreen)
+        assert [(n, f.article_id) for n, f in screen.rows] == [(1, "alpha"), (1, "beta")]
+        assert "DIFFER" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert reader.article.id == "alpha" and reader.position() == 5
+        # F again goes back to the open figures screen instead of stacking another.
+        await pilot.press("F")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_who_else_says_this_ranks_other_articles_and_opens_a_hit(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until_ready(pilot, index=False)
+        app.open_article("alpha", paragraph=3)
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PassagesScreen)
+        assert screen.hits and all(hit.article_id != "alpha" for hit in screen.hits)
+        assert (screen.hits[0].article_id, screen.hits[0].paragraph) == ("beta", 12)
+        assert "¶3" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert reader.article.id == "beta" and reader.position() == 12
+
+
+async def test_passage_hit_compares_the_two_articles_at_those_paragraphs(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until_ready(pilot, index=False)
+        app.open_article("alpha", paragraph=3)
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert screen.current_pair == 0  # A¶3 ↔ B¶12, opened at that pair
+
+
+async def test_article_text_is_never_markup_in_the_compare_screen(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_compare(pilot, "hostile", "alpha")
+        text = screen_text(app)
+        assert "[bold]x[/bold]" in text and "[@click=app.quit]q[/]" in text
+        assert "\x1b" not in text
+
+
+async def test_a_failed_comparison_is_a_notification(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tuireader.core.compare as core
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(core, "compare", broken)
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        from tuireader.app.comparing import open_compare as open_screen
+
+        await wait_until_ready(pilot, index=False)
+        open_screen(app, "alpha", "beta")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.error is not None
+        assert "comparison failed" in screen_text(app)
+        await pilot.press("right_square_bracket", "f")  # nothing to step through: no crash
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_compare_bindings_have_ids_and_help_lists_them() -> None:
+    from tuireader.app import bindings
+
+    for section in (bindings.COMPARE, bindings.PICK_ARTICLE, bindings.FIGURES, bindings.PASSAGES):
+        assert all(b.id and b.description for b in section)
+    ids = bindings.all_binding_ids()
+    assert {"reader.compare", "reader.who_else", "library.compare", "app.figures"} <= ids
+
+
+def test_word_spans_find_whole_words_only() -> None:
+    text = "Detained people; the detainees were detained."
+    assert word_spans(text, ["detained"]) == [(0, 8), (36, 44)]
+    assert word_spans(text, []) == []
+
+
+async def test_option_list_of_passages_highlights_shared_words(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until_ready(pilot, index=False)
+        app.open_article("alpha", paragraph=3)
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        option = app.screen.query_one(OptionList).get_option_at_index(0)
+        prompt = option.prompt
+        assert any(str(span.style) == "reverse" for span in prompt.spans)  # type: ignore[union-attr]
+
+
+async def test_who_else_uses_the_visual_selection_when_there_is_one(root: Path) -> None:
+    from tuireader.app.comparing import who_else_says
+
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until_ready(pilot, index=False)
+        app.open_article("alpha", paragraph=4)
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        reader.action_visual()  # v: selects from the cursor paragraph's first word
+        for _ in range(5):
+            reader.action_visual_move("word", 1)
+        await pilot.pause()
+        who_else_says(reader, reader.article)  # what the palette command does in visual mode
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PassagesScreen)
+        assert screen.label == "the selection" and screen.paragraph == 4
+        assert screen.text.startswith("Officials said") and len(screen.text.split()) == 6
+
+
+async def test_palette_offers_comparison_commands(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until_ready(pilot, index=False)
+        app.open_article("alpha")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"compare this")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickArticleDialog)
+        assert app.screen.exclude == "alpha"
+
+
+async def test_help_lists_the_comparison_keys(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await wait_until_ready(pilot, index=False)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = " ".join(str(static.render()) for static in app.screen.query("Static.help-section"))
+        assert "Compare two articles" in text and "compare.next_pair" in text
+        assert "Who else says this?" in text and "reader.who_else" in text

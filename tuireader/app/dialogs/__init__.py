@@ -1,0 +1,1 @@
+"""Modal dialogs (export, questions, notes, pickers): one module per dialog."""

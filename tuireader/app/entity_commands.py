@@ -1,0 +1,128 @@
+"""Command palette provider for entities: find one by any spelling, search the corpus for it.
+
+Choosing an entity opens corpus search for `entity:"Name"` (every spelling). Typing
+"entities" also offers the entities screen. Only the cached index is read (no spaCy); before
+entities are available the provider offers nothing but that screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+
+from .entity_state import KIND_SINGULAR, open_entity_search
+from .render import clean_text
+
+if TYPE_CHECKING:
+    from tuireader.core.entities import Entity
+
+    from .app import TuiReaderApp
+
+MAX_ENTITY_HITS = 30
+"""Most entities shown for a typed query."""
+YIELD_EVERY = 500
+"""Entities scored between two pauses that let the UI breathe (big corpora)."""
+SCREEN_COMMAND = "Entities of the workspace"
+SCREEN_HELP = "People, organisations, places… by mentions or articles (E)"
+SIDEBAR_COMMAND = "Entities in this article"
+SIDEBAR_HELP = "Show or hide the entity sidebar (p)"
+
+
+def entity_help(entity: Entity) -> str:
+    """The hit's second line: kind, counts, other spellings (escaped: Hit.help is markup)."""
+    count = len(entity.articles)
+    parts = [
+        KIND_SINGULAR.get(entity.kind, entity.kind),
+        f"{entity.mentions:,} mentions in {count:,} article{'s' if count != 1 else ''}",
+    ]
+    others = [a for a in entity.aliases if a != entity.name][:4]
+    if others:
+        parts.append("also " + ", ".join(others))
+    parts.append("enter searches every spelling")
+    return escape(clean_text(" · ".join(parts)))
+
+
+class EntityCommands(Provider):
+    """Entities by any of their spellings; choosing one searches the corpus for it."""
+
+    @property
+    def reader_app(self) -> TuiReaderApp:
+        """The app, typed."""
+        return cast("TuiReaderApp", self.app)
+
+    def _open_screen(self) -> None:
+        from .screens.entities import open_entities_screen
+
+        open_entities_screen(self.reader_app)
+
+    async def _toggle_sidebar(self) -> None:
+        await self.screen.run_action("toggle_entities")
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """The entities screen, and the sidebar when the palette was opened in a reader."""
+        from .screens.reader import ReaderScreen
+
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            (SCREEN_COMMAND, SCREEN_HELP, self._open_screen)
+        ]
+        if isinstance(self.screen, ReaderScreen):
+            commands.append((SIDEBAR_COMMAND, SIDEBAR_HELP, self._toggle_sidebar))
+        return commands
+
+    async def discover(self) -> Hits:
+        """The entities screen (and the reader's sidebar)."""
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Entities with a spelling that fuzzily matches `query` (best spelling counts)."""
+        from .commands import highlight_plain
+
+        app = self.reader_app
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score, highlight_plain(matcher, name), callback, text=name, help=help_text
+                )
+        index = app.entities.index
+        if index is None:
+            return
+        # The fuzzy matcher wants the query's letters in order: a regular expression finds
+        # the few spellings that have them much faster than scoring every one.
+        letters = [re.escape(c) for c in query if not c.isspace()]
+        candidate = re.compile(".*?".join(letters), re.IGNORECASE)
+        scored: list[tuple[float, int, str, Entity]] = []
+        for number, entity in enumerate(index.entities):
+            if number and not number % YIELD_EVERY:
+                await asyncio.sleep(0)
+            best, shown = 0.0, entity.name
+            for spelling in dict.fromkeys([entity.name, *entity.aliases]):
+                if not candidate.search(spelling):
+                    continue  # no fuzzy match possible
+                spelling_score = matcher.match(spelling)
+                if spelling_score > best:
+                    best, shown = spelling_score, spelling
+            if best > 0:
+                # Among equal matches, the most mentioned entity first.
+                scored.append((best, entity.mentions, shown, entity))
+        scored.sort(key=lambda item: (-item[0], -item[1]))
+        for best, _mentions, shown, entity in scored[:MAX_ENTITY_HITS]:
+            name = clean_text(entity.name)
+            label = highlight_plain(matcher, clean_text(shown))
+            if shown != entity.name:
+                label = label + f" → {name}"
+            yield Hit(
+                best * 0.95,  # an article title that matches as well comes first
+                label,
+                partial(open_entity_search, app, entity.name),
+                text=name,
+                help=entity_help(entity),
+            )
