@@ -24,7 +24,7 @@ from tuireader.core.corpus import Article
 
 from ..annotation_model import LABEL_BY_NAME, LABELS, OTHER_LABEL_CLASS, Placed, label_class
 from ..render import _CONTROL, _SOFT_BREAK
-from .article_view import GUTTER, ArticleView, Line
+from .article_view import ArticleView, Line
 
 SELECTION_CLASS = "annotation--selection"
 """Component class of the visual-mode selection."""
@@ -307,7 +307,7 @@ class AnnotatedArticleView(ArticleView):
         first, _ = self.placement(index)
         line = self.lines[number]
         plain = line.content.plain
-        column = x + self.scroll_offset.x - self._left - GUTTER
+        column = x + self.scroll_offset.x - self._left - self.gutter_width
         position = 0
         cells = 0
         while position < len(plain) and cells + cell_len(plain[position]) <= column:

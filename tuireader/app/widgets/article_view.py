@@ -86,6 +86,9 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--meta",
     }
 
+    gutter_width: ClassVar[int] = GUTTER
+    """Cells left of the text for paragraph numbers and marks (subclasses widen it)."""
+
     fold_furniture: reactive[bool] = reactive(False)
     """Hide furniture paragraphs instead of dimming them."""
     cursor: reactive[int] = reactive(0)
@@ -127,8 +130,8 @@ class ArticleView(ScrollView, can_focus=True):
         if width <= 0:
             return
         top = self.top_paragraph() if self.lines else None
-        text_width = max(10, min(MAX_TEXT_WIDTH, width - GUTTER - 1))
-        self._left = max(0, (width - GUTTER - text_width) // 2)
+        text_width = max(10, min(MAX_TEXT_WIDTH, width - self.gutter_width - 1))
+        self._left = max(0, (width - self.gutter_width - text_width) // 2)
         lines: list[Line] = []
         for content, style in header_lines(self.article):
             for part in content.wrap(text_width):
@@ -173,7 +176,7 @@ class ArticleView(ScrollView, can_focus=True):
     @property
     def text_width(self) -> int:
         """Cells of text per line at the current width."""
-        return max(10, min(MAX_TEXT_WIDTH, self._width - GUTTER - 1))
+        return max(10, min(MAX_TEXT_WIDTH, self._width - self.gutter_width - 1))
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap for the new width."""

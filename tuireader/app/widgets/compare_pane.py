@@ -19,13 +19,12 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content, Span
-from textual.geometry import Size
 from textual.strip import Strip
 
 from tuireader.core.corpus import Article
 
 from ..render import safe_content
-from .article_view import BLANK, HEADER, MAX_TEXT_WIDTH, ArticleView, Line, header_lines
+from .article_view import ArticleView, Line
 
 PANE_GUTTER = 10
 """Cells before the text: paragraph number, furniture mark, pair mark ("  12  ↔3+ ")."""
@@ -81,6 +80,7 @@ class ComparePane(ArticleView):
         "compare-pane--only",
         "compare-pane--current",
     }
+    gutter_width: ClassVar[int] = PANE_GUTTER
     DEFAULT_CSS = """
     ComparePane > .compare-pane--pair {
         color: $text-accent;
@@ -170,45 +170,6 @@ class ComparePane(ArticleView):
             if quote_end > start:
                 found.append((max(quote_start, start) - start, min(quote_end, end) - start))
         return found
-
-    @property
-    def text_width(self) -> int:
-        """Cells of text per line at the current width (the gutter is wider here)."""
-        return max(10, min(MAX_TEXT_WIDTH, self._width - PANE_GUTTER - 1))
-
-    def relayout(self) -> None:
-        """Wrap the article for the current width, keeping the top paragraph in view (as
-        ArticleView does, with the wider gutter)."""
-        width = self.scrollable_content_region.width
-        if width <= 0:
-            return
-        top = self.top_paragraph() if self.lines else None
-        self._width = width
-        text_width = self.text_width
-        self._left = max(0, (width - PANE_GUTTER - text_width) // 2)
-        lines: list[Line] = []
-        for content, style in header_lines(self.article):
-            for part in content.wrap(text_width):
-                lines.append(Line(HEADER, False, part, style))
-        placement: list[tuple[int, int]] = []
-        for index, paragraph in enumerate(self.article.paragraphs):
-            if self.fold_furniture and paragraph.furniture:
-                placement.append((-1, 0))
-                continue
-            lines.append(Line(BLANK, False, Content("")))
-            wrapped = self._paragraph_content(index).wrap(text_width)
-            placement.append((len(lines), len(wrapped)))
-            for number, part in enumerate(wrapped):
-                lines.append(Line(index, number == 0, part))
-        lines.append(Line(BLANK, False, Content("")))
-        self.lines, self._placement = lines, placement
-        self._cache.clear()
-        self.virtual_size = Size(width, len(lines))
-        self.refresh()
-        pending = self._pending_scroll if self._pending_scroll is not None else top
-        self._pending_scroll = None
-        if pending is not None:
-            self.scroll_to_paragraph(pending)
 
     # ------------------------------------------------------------------ rendering
     def _render_strip(self, line: Line) -> Strip:
