@@ -13,16 +13,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-
-from .render import safe_content
+from .palette import CommandListProvider
 
 if TYPE_CHECKING:
     from .annotating import AnnotatingHost
     from .app import TuiReaderApp
 
 
-class AnnotationCommands(Provider):
+class AnnotationCommands(CommandListProvider):
     """ "Annotations view", and in the reader "Highlight the sentence", "Next highlight"…"""
 
     def _reader(self) -> AnnotatingHost | None:
@@ -83,16 +81,3 @@ class AnnotationCommands(Provider):
                 )
             )
         return commands
-
-    async def discover(self) -> Hits:
-        """Every command."""
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(safe_content(name), callback, text=name, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        """Commands matching `query`."""
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)

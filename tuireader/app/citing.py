@@ -22,6 +22,7 @@ from tuireader.core.corpus import Article, Paragraph
 from tuireader.core.settings import Settings
 
 from .clipboard import prepare_copy, report, write_to_terminal
+from .palette import CommandListProvider
 
 if TYPE_CHECKING:
     from tuireader.core.annotations import Annotation
@@ -399,7 +400,7 @@ def _reader_under(screen: object) -> ReaderScreen | None:
     return screen if isinstance(screen, ReaderScreen) else None
 
 
-class CitationCommands(Provider):
+class CitationCommands(CommandListProvider):
     """Palette commands: export, copy citation / reference, change the citation style."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
@@ -440,16 +441,3 @@ class CitationCommands(Provider):
                 partial(pick_citation_style, app),
             ),
         ]
-
-    async def discover(self) -> Hits:
-        """Every command."""
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        """Commands matching `query`."""
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)

@@ -13,14 +13,13 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.content import Content
-from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from .annotation_commands import AnnotationCommands
 from .citing import CitationCommands
 from .comparing import CompareCommands
 from .entity_commands import EntityCommands
+from .palette import CommandListProvider, highlight_plain
 from .render import clean_text, safe_content
 
 if TYPE_CHECKING:
@@ -30,21 +29,6 @@ DISCOVER_ARTICLES = 10
 """Articles listed when the palette opens with nothing typed."""
 MAX_ARTICLE_HITS = 40
 """Most articles shown for a typed query (2,000 titles must not flood the palette)."""
-
-
-def highlight_plain(matcher: Matcher, candidate: str) -> Content:
-    """`candidate` with the fuzzy-matched letters highlighted, built as plain text.
-
-    Textual's `Matcher.highlight` parses the candidate as markup, which an article title must
-    never be (`[@click=app.quit]` would become a live link).
-    """
-    content = safe_content(candidate)
-    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
-    if score:
-        for offset in offsets:
-            if not candidate[offset].isspace():
-                content = content.stylize(matcher.match_style, offset, offset + 1)
-    return content
 
 
 class ArticleCommands(Provider):
@@ -97,7 +81,7 @@ class ArticleCommands(Provider):
             )
 
 
-class ActionCommands(Provider):
+class ActionCommands(CommandListProvider):
     """The app's own commands (search, help, index, folding)."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
@@ -117,21 +101,6 @@ class ActionCommands(Provider):
                 partial(app.check_search_index, True),
             ),
         ]
-
-    async def discover(self) -> Hits:
-        """Every command."""
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        """Commands matching `query`."""
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(
-                    score, highlight_plain(matcher, name), callback, text=name, help=help_text
-                )
 
 
 PROVIDERS: list[type[Provider]] = [

@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from tuireader.core.corpus import Article
 
+from .palette import CommandListProvider
 from .render import clean_text
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ def open_figures(app: TuiReaderApp) -> None:
 
 
 # ---------------------------------------------------------------------- palette
-class CompareCommands(Provider):
+class CompareCommands(CommandListProvider):
     """Palette commands: compare two articles, compare / who else says this (in the
     reader), figures across the corpus."""
 
@@ -220,20 +220,3 @@ class CompareCommands(Provider):
                 ),
             ]
         return commands
-
-    async def discover(self) -> Hits:
-        """Every command."""
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        """Commands matching `query`."""
-        from .commands import highlight_plain
-
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(
-                    score, highlight_plain(matcher, name), callback, text=name, help=help_text
-                )

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import Hit, Hits
 from textual.markup import escape
 
 from .entity_state import KIND_SINGULAR, open_entity_search
+from .palette import CommandListProvider, highlight_plain
 from .render import clean_text
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def entity_help(entity: Entity) -> str:
     return escape(clean_text(" · ".join(parts)))
 
 
-class EntityCommands(Provider):
+class EntityCommands(CommandListProvider):
     """Entities by any of their spellings; choosing one searches the corpus for it."""
 
     @property
@@ -75,23 +76,12 @@ class EntityCommands(Provider):
             commands.append((SIDEBAR_COMMAND, SIDEBAR_HELP, self._toggle_sidebar))
         return commands
 
-    async def discover(self) -> Hits:
-        """The entities screen (and the reader's sidebar)."""
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
     async def search(self, query: str) -> Hits:
         """Entities with a spelling that fuzzily matches `query` (best spelling counts)."""
-        from .commands import highlight_plain
-
+        async for hit in super().search(query):  # the screen and sidebar commands
+            yield hit
         app = self.reader_app
         matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(
-                    score, highlight_plain(matcher, name), callback, text=name, help=help_text
-                )
         index = app.entities.index
         if index is None:
             return
