@@ -79,6 +79,46 @@ def test_ranges_and_vague_quantities() -> None:
     assert (percent.value, percent.high, percent.noun) == (70, 80, ("information",))
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "high", "kind"),
+    [
+        (
+            "Zenz estimated that between several hundred thousand and just over one million "
+            "have been detained in Xinjiang.",
+            200_000,
+            1_000_000,
+            "count",
+        ),
+        ("Between 5 and 10 percent of voters stayed at home.", 5, 10, "percent"),
+        ("The camps hold 1.2 million to 1.5 million people.", 1_200_000, 1_500_000, "count"),
+        ("Between 1 and 1.5 million Uighurs are held.", 1_000_000, 1_500_000, "count"),
+        ("The project costs between $5m and $8m.", 5_000_000, 8_000_000, "money"),
+        ("Crowds were modest, ranging from several dozen to a few hundred.", 24, 500, "count"),
+    ],
+)
+def test_two_numbers_giving_the_ends_of_a_range_are_one_figure(
+    text: str, value: float, high: float, kind: str
+) -> None:
+    figure = only(text)
+    assert (figure.value, figure.high, figure.kind) == (value, high, kind)
+
+
+def test_numbers_that_are_not_the_ends_of_a_range_stay_apart() -> None:
+    assert [f.text for f in figures_in("He met 5 people and 10 officials.")] == ["5", "10"]
+    # "from X to Y" is a change, not a range.
+    changed = figures_in("The number rose from 1.2 million to 1.5 million.")
+    assert [(f.value, f.high) for f in changed] == [(1_200_000, None), (1_500_000, None)]
+    assert [f.high for f in figures_in("Between 40 and 12 people were hurt.")] == [None, None]
+
+
+def test_a_range_is_consistent_with_a_figure_inside_it() -> None:
+    ranged = only("Between several hundred thousand and one million people have been detained.")
+    inside = only("An estimated 1 million people have been detained.")
+    outside = only("Officials say 3 million people have been detained.")
+    assert relation(ranged, inside) == "consistent"
+    assert relation(ranged, outside) == "differ"
+
+
 def test_years_dates_and_labels_are_not_counts() -> None:
     found = figures_in(
         "In a September 10 report covering 2016 to the 1990s, Article 55 of the 1963 "

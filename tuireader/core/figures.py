@@ -205,6 +205,16 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])
 _LOWER_BOUND = re.compile(r"^(?:over|more than|at least|at the very least|just over)$")
 _UPPER_BOUND = re.compile(r"^(?:up to|less than|fewer than|under|just under|as many as)$")
 _NEARLY = re.compile(r"^(?:nearly|almost|just under)$")
+# Words that may stand before the second end of a range ("and just over one million").
+_RANGE_WORDS = (
+    r"(?:(?:just|nearly|almost|about|around|roughly|approximately|some|over|under"
+    r"|more\s+than|less\s+than|fewer\s+than)\s+)*"
+)
+_RANGE_OPEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_RANGE_AND = re.compile(rf"^\s*and\s+{_RANGE_WORDS}$", re.IGNORECASE)
+_RANGE_TO = re.compile(rf"^\s*(?:to|-|–)\s*{_RANGE_WORDS}$", re.IGNORECASE)
+_RANGE_FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_RANGING_FROM = re.compile(r"\brang(?:e|es|ed|ing)\s+from\s+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -376,7 +386,73 @@ def paragraph_figures(article_id: str, paragraph: Paragraph) -> list[Figure]:
         figure = _make_figure(article_id, paragraph, match, sentence_start, sentence_end)
         if figure is not None:
             found.append((figure, sentence_start, sentence_end))
-    return _bound_contexts(text, paragraph.start, found)
+    return _bound_contexts(text, paragraph.start, _join_ranges(text, paragraph.start, found))
+
+
+def _join_ranges(
+    text: str, offset: int, found: list[tuple[Figure, int, int]]
+) -> list[tuple[Figure, int, int]]:
+    """Join two figures of one sentence that give the ends of a range into one figure with
+    a `high`: "between several hundred thousand and just over one million", "between 5 and
+    10 percent", "1.2 million to 1.5 million". Not "from X to Y", which is usually a change
+    ("rose from 5 to 7 percent"), and not when the second is smaller than the first.
+    `found` holds (figure, sentence start, sentence end), offsets into `text`, which starts
+    at `offset` in the article."""
+    joined: list[tuple[Figure, int, int]] = []
+    position = 0
+    while position < len(found):
+        item = found[position]
+        if position + 1 < len(found):
+            merged = _range_of(text, offset, item, found[position + 1])
+            if merged is not None:
+                joined.append((merged, item[1], item[2]))
+                position += 2
+                continue
+        joined.append(item)
+        position += 1
+    return joined
+
+
+def _range_of(
+    text: str,
+    offset: int,
+    first_item: tuple[Figure, int, int],
+    second_item: tuple[Figure, int, int],
+) -> Figure | None:
+    """The range two neighbouring figures give, or None when they are two figures."""
+    (first, sentence_start, sentence_end), (second, second_sentence, _) = first_item, second_item
+    if sentence_start != second_sentence or second.kind not in MATCHED_KINDS:
+        return None
+    if first.kind != second.kind and first.kind != "count":
+        return None
+    if first.noun or (first.unit and second.unit and first.unit != second.unit):
+        return None  # "5 people and 10 percent": each figure counts its own thing
+    before = text[sentence_start : first.start - offset]
+    between = text[first.end - offset : second.start - offset]
+    if _RANGE_OPEN.search(before[-12:]):
+        if not _RANGE_AND.match(between):
+            return None
+    elif not _RANGE_TO.match(between) or (
+        _RANGE_FROM.search(before[-8:]) and not _RANGING_FROM.search(before[-20:])
+    ):
+        return None
+    low = first.value
+    high = second.high if second.high is not None else second.value
+    scale = next((_SCALES[w] for w in second.text.lower().split() if w in _SCALES), None)
+    if scale and low < 1000 <= high and low * scale <= high:
+        low *= scale  # "between 1 and 1.5 million"
+    if high <= low:
+        return None
+    after = text[second.end - offset : sentence_end]
+    return replace(
+        second,
+        start=first.start,
+        text=text[first.start - offset : second.end - offset],
+        value=low,
+        high=high,
+        qualifier=first.qualifier,
+        context=_context(before, after, second.head),
+    )
 
 
 def _bound_contexts(text: str, offset: int, found: list[tuple[Figure, int, int]]) -> list[Figure]:
