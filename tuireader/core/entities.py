@@ -63,6 +63,7 @@ from tuireader.core.entity_groups import (
     group_mentions,
     load_alias_rules,
     node_key,
+    refine_mentions,
 )
 from tuireader.core.settings import Settings
 
@@ -269,7 +270,9 @@ class EntityIndex:
         """Group mentions (article id -> mentions) into an index: also the entry for tests
         on synthetic mentions. With `articles`, missed mentions are added from their text."""
         rules = rules or AliasRules()
-        groups, positions = group_mentions(mentions, rules)
+        vocabulary = frozenset(lowercase_words(articles)) if articles else frozenset()
+        mentions = refine_mentions(mentions, vocabulary)
+        groups, positions = group_mentions(mentions, rules, vocabulary)
         if articles:
             mentions = _add_missed_mentions(articles, mentions, groups, positions)
         per_group: list[Counter[str]] = [Counter() for _ in groups]

@@ -74,6 +74,20 @@ _TRAILING_LOWER = re.compile(r"(?:\s+[a-z][\w'’-]*)+$")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$", re.IGNORECASE)
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}<>,;:!?*•·-–—/\\|"
 _WORD = re.compile(r"\w")
+# A job title, not an organisation: "Minister of Foreign Affairs", "President of Kazakhstan".
+_TITLES = frozenset(
+    {"minister", "president", "secretary", "ambassador", "chairman", "chairwoman", "director"}
+    | {"governor", "spokesman", "spokeswoman", "spokesperson", "chancellor", "envoy"}
+)
+# Head nouns that make "X of Y" an organisation even when X reads as a title.
+_ORG_HEADS = frozenset(
+    {"ministry", "department", "office", "council", "committee", "bureau", "agency"}
+    | {"commission", "service", "administration", "board", "cabinet", "embassy"}
+)
+# Descriptive words the model glues to a group or place: "Ethnic Kazakhs" is "Kazakhs".
+_LEADING_DESCRIPTORS = frozenset({"ethnic"})
+_OPEN_QUOTES = '“«‘"'
+_CLOSE_QUOTES = '”»’"'
 
 # Articles per unit of work: large enough to fill spaCy batches, small enough for progress.
 ARTICLES_PER_TASK = 16
@@ -360,6 +374,51 @@ def _clean_piece(piece: str, name: bool) -> tuple[int, int] | None:
     return start, end
 
 
+def refine_name_span(text: str, start: int, end: int, kind: str) -> tuple[int, int] | None:
+    """Rules on a cleaned name that need the text around it or its kind; None drops it.
+
+    Dropped: a 1-2 letter capital fragment of a slashed name ("RL" of "RFE/RL"), an all-caps
+    heading word ("BACKGROUND:" opening a line, or alone on it), and a job title labelled an
+    organisation ("Minister of Foreign Affairs": a title, "of", and no organisation head noun
+    such as Ministry). Trimmed: an unclosed quote inside a name keeps the quoted part
+    ("Xinjiang “Strike Hard Campaign" -> "Strike Hard Campaign"), and a leading descriptor
+    ("Ethnic Kazakhs" -> "Kazakhs").
+    """
+    piece = text[start:end]
+    slashed = (start > 0 and text[start - 1] == "/") or text[end : end + 1] == "/"
+    if len(piece) <= 2 and piece.isupper() and slashed:
+        return None
+    if piece.isalpha() and piece.isupper() and len(piece) >= 4:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if not text[line_start:start].strip() and (
+            text[end : end + 1] == ":" or not line.strip()[len(piece) :].strip()
+        ):
+            return None
+    words = piece.split()
+    if kind == "ORG" and len(words) > 2 and words[0].casefold() in _TITLES:
+        folded = {w.casefold() for w in words}
+        if words[1] == "of" and not folded & _ORG_HEADS:
+            return None
+    opening = [i for i, ch in enumerate(piece) if ch in _OPEN_QUOTES and i > 0]
+    if opening and piece[opening[-1] - 1].isspace():
+        cut = opening[-1]
+        if not any(ch in _CLOSE_QUOTES for ch in piece[cut + 1 :]):
+            rest = piece[cut + 1 :]
+            if any(ch.isupper() for ch in rest) and len(_WORD.findall(rest)) > 1:
+                start += cut + 1
+            else:
+                end = start + cut
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            piece = text[start:end]
+            words = piece.split()
+    if len(words) > 1 and words[0].casefold() in _LEADING_DESCRIPTORS:
+        start += piece.index(words[1], len(words[0]))
+    return (start, end) if start < end else None
+
+
 def _is_abbreviation(piece: str) -> bool:
     """ "U.S.", "Inc.", "J.": a final full stop that belongs to the name."""
     last = piece.split()[-1] if piece.split() else piece
@@ -382,6 +441,8 @@ def to_mentions(article: Article, raw: Iterable[RawEntity]) -> list[Mention]:
         if paragraph is None or paragraph.furniture or entity.end > paragraph.end:
             continue
         span = clean_span(article.text, entity.start, entity.end, entity.label)
+        if span is not None and kind in NAME_KINDS:
+            span = refine_name_span(article.text, span[0], span[1], kind)
         if span is None or span in seen:
             continue
         seen.add(span)

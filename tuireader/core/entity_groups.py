@@ -27,7 +27,16 @@ Decided by the data, never by a list of names:
    never gain short forms: "Asia" is not "Central Asia". Acronyms join the one same-kind
    name whose initials they spell when the two are written together at least once ("RFA" →
    "Radio Free Asia").
-5. **Dates and figures** are grouped by exact (folded) text only: "2018" is not "2019".
+5. **Official names** join their country: a place "... Republic of Y" joins the place "Y"
+   ("Republic of Kazakhstan", "People's Republic of China"); the short name names it.
+6. **Dates and figures** are grouped by exact (folded) text only: "2018" is not "2019".
+
+Kinds the small model gets wrong are corrected from the data: a one-word name whose plural is
+among its spellings ("Kazakh"/"Kazakhs") or that is the stem of a place "<stem>stan"
+("Kyrgyz"/"Kyrgyzstan") is a GROUP; a full name whose short forms are mostly PERSON and that
+holds no organisation word is a PERSON ("Kassym-Jomart Tokayev", once ORG, "Tokayev" PERSON).
+Before grouping, `refine_mentions` strips a place glued before a name and drops a lone common
+word called a person once ("Belt").
 
 The canonical name is the most frequent full (multi-word) spelling, or the most frequent
 spelling when all are one word; the entity's kind is the kind most of its full-form mentions
@@ -54,8 +63,8 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,12 +79,15 @@ MIN_VARIANT_LEN = 6  # shorter tokens (Iran/Iraq, Brown/Browne) are never varian
 SHORT_FORM_SHARE = 0.5  # share of a short form's mentions that must sit beside its full form
 DOMINANT_OTHERS = 0.1  # most of an ambiguous short form's mentions that may sit elsewhere
 MIN_PLURAL_STEM = 4
+MIN_GLUED_PLACE = 3  # mentions as a place a word needs before it is stripped off a name
+DEMONYM_VOTES = 0.1  # share of a singular's mentions the model must call PERSON or GROUP
 
 _VOWELS = re.compile(r"[aeiouy]")
 # kh/gh/zh are the digraphs transliterations drop or keep (Uyghur/Uygur); ch/sh/th are not.
 _H_AFTER = re.compile(r"(?<=[kgz])h")
 _NON_LETTER = re.compile(r"[^a-z'\s-]")
 _ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,6}")
+_OFFICIAL = re.compile(r"\brepublic of \w+$")
 _FUNCTION_WORDS = frozenset({"of", "and", "the", "for", "de", "&", "in", "on", "'s"})
 # Lowercase words that occur inside names in many languages (not names themselves).
 _PARTICLES = frozenset(
@@ -205,9 +217,12 @@ class _UnionFind:
 
 
 def group_mentions(
-    mentions_by_article: Mapping[str, Iterable[Mention]], rules: AliasRules | None = None
+    mentions_by_article: Mapping[str, Iterable[Mention]],
+    rules: AliasRules | None = None,
+    vocabulary: frozenset[str] = frozenset(),
 ) -> tuple[list[Group], dict[str, int]]:
-    """Group every mention of the corpus into canonical entities.
+    """Group every mention of the corpus into canonical entities. `vocabulary` (the corpus's
+    lowercase words, when known) keeps "Ask Jeeves" from reading as a person's name.
 
     Returns the groups and a map from node key (see `node_key`) to the group's position.
     """
@@ -230,12 +245,14 @@ def group_mentions(
     _merge_plurals(names, sets, frozen)
     _merge_acronyms(names, sets, frozen)
     _merge_short_forms(names, sets, frozen)
+    _merge_official_names(names, sets, frozen)
     _merge_by_hand(nodes, sets, rules)
 
+    places = {node.key for node in names.values() if node.kind == "PLACE"}
     groups: list[Group] = []
     positions: dict[str, int] = {}
     for members in sets.groups().values():
-        group = _make_group([nodes[key] for key in members], rules)
+        group = _make_group([nodes[key] for key in members], rules, places, vocabulary)
         for key in members:
             positions[key] = len(groups)
         groups.append(group)
@@ -464,7 +481,155 @@ def _group_kind(nodes: list[_Node]) -> str:
     return _most_common(kinds)
 
 
-def _make_group(nodes: list[_Node], rules: AliasRules) -> Group:
+def refine_mentions(
+    mentions_by_article: Mapping[str, list[Mention]], vocabulary: frozenset[str] = frozenset()
+) -> dict[str, list[Mention]]:
+    """Corpus-aware clean-up before grouping; returns new lists, the input is left alone.
+
+    - A name glued to a place before it ("Ambassador to Kazakhstan Zhang Hanhui" read as
+      "Kazakhstan Zhang Hanhui") loses the place: the mention starts with the name of a place
+      the model found elsewhere in the corpus, followed by two or three capitalised words. For
+      a person always; for an organisation only when the glued spelling is seen once and the
+      rest is two words, neither an organisation word nor a common word of the corpus
+      ("London Stock Exchange" recurs; "London Symphony Orchestra" holds common words).
+    - A lone word the model called a person once, that is a common word of the corpus
+      (`vocabulary`: words seen in lowercase) and no part of any longer name, is dropped:
+      "Belt" of "Belt… can develop".
+    """
+    counts: Counter[str] = Counter()
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    name_tokens: set[str] = set()
+    for mentions in mentions_by_article.values():
+        for mention in mentions:
+            folded = fold(mention.text)
+            counts[folded] += 1
+            kinds[folded][mention.kind] += 1
+            words = folded.split()
+            if len(words) > 1 and mention.kind in NAME_KINDS:
+                name_tokens.update(words)
+    # Spellings the model calls a place most of the time ("Kazakh" is mostly not one).
+    places = {
+        key
+        for key, seen in kinds.items()
+        if _most_common(seen) == "PLACE" and seen["PLACE"] >= MIN_GLUED_PLACE
+    }
+    out: dict[str, list[Mention]] = {}
+    for article_id, mentions in mentions_by_article.items():
+        kept: list[Mention] = []
+        for mention in mentions:
+            folded = fold(mention.text)
+            if (
+                mention.kind == "PERSON"
+                and " " not in folded
+                and counts[folded] == 1
+                and folded in vocabulary
+                and folded not in name_tokens
+            ):
+                continue
+            if mention.kind == "PERSON" or (mention.kind == "ORG" and counts[folded] == 1):
+                mention = _strip_leading_place(mention, places, vocabulary)
+            kept.append(mention)
+        out[article_id] = kept
+    return out
+
+
+def _strip_leading_place(mention: Mention, places: set[str], vocabulary: frozenset[str]) -> Mention:
+    words = mention.text.split(" ")
+    for size in (2, 1):
+        rest = words[size:]
+        if not 2 <= len(rest) <= 3 or not all(w[:1].isupper() for w in rest):
+            continue
+        # The rest must be words that are names, not common words ("London Symphony
+        # Orchestra", "Blackpool Pleasure Beach" stay whole); an organisation's rest, two
+        # such words and only when the vocabulary is known.
+        folded_rest = {fold(w).rstrip(".") for w in rest}
+        if folded_rest & (_ORG_WORDS | vocabulary):
+            continue
+        if mention.kind != "PERSON" and (not vocabulary or len(rest) != 2):
+            continue
+        if fold(" ".join(words[:size])) in places:
+            # Counted from the end: the glue is often a line break, the name itself is not.
+            name = " ".join(rest)
+            return replace(mention, text=name, start=max(mention.start, mention.end - len(name)))
+    return mention
+
+
+def _merge_official_names(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
+    """Join a country's official name to its short name: "Republic of Kazakhstan" and
+    "People's Republic of China" to the place "Kazakhstan" and "China". The official name is
+    a place whose words end in "republic of Y" and Y is itself a place's one-word name."""
+    for key, node in names.items():
+        tokens = node.tokens
+        if key in frozen or node.kind != "PLACE" or len(tokens) < 3 or not _reads_as_name(node):
+            continue
+        if tokens[-3:-1] != ["republic", "of"]:
+            continue
+        short = names.get(f"NAME\x00{tokens[-1]}")
+        if short is not None and short.kind == "PLACE" and f"NAME\x00{tokens[-1]}" not in frozen:
+            sets.union(key, f"NAME\x00{tokens[-1]}")
+
+
+# Suffixes that turn a people's name into its country's ("Kazakh" -> "Kazakhstan").
+_COUNTRY_SUFFIXES = ("stan", "istan")  # not "ia": Niger/Nigeria are two countries
+# Words that make a multi-word name an organisation, whatever its words look like.
+_ORG_WORDS = frozenset(
+    {"party", "ministry", "department", "office", "council", "committee", "agency", "bank"}
+    | {"university", "institute", "center", "centre", "company", "group", "association"}
+    | {"foundation", "union", "news", "press", "radio", "times", "post", "watch", "court"}
+)
+
+
+def _is_demonym(nodes: list[_Node], places: Set[str]) -> bool:
+    """A one-word name used for a people, whatever the model called it: its plural is among
+    its spellings ("Kazakh"/"Kazakhs", "Uyghur"/"Uighurs") and the model called the singular
+    a person or a group at least now and then (not "Britain"/"Britains", "Saab"/"Saabs",
+    "State"/"States"), or it is the stem of a place's name ("Kyrgyz" of "Kyrgyzstan")."""
+    keys = {node.key for node in nodes}
+    singles = [node for node in nodes if len(node.tokens) == 1]
+    if not singles or any(len(node.tokens) > 1 for node in nodes):
+        return False
+    for node in singles:
+        plural = keys & {node.key + "s"}
+        if plural and not node.key.endswith("s"):
+            plural_count = sum(n.count for n in nodes if n.key in plural)
+            singular = [n for n in singles if not n.key.endswith("s")]
+            votes = sum(n.kinds["PERSON"] + n.kinds["GROUP"] for n in singular)
+            size = sum(n.count for n in singular)
+            # "Philippines" is not a people: the plural must not swamp the singular.
+            if node.count * 3 >= plural_count and votes >= DEMONYM_VOTES * size:
+                return True
+        if any(node.key + suffix in places for suffix in _COUNTRY_SUFFIXES):
+            return True
+    return False
+
+
+def _person_by_short_form(nodes: list[_Node], vocabulary: frozenset[str] = frozenset()) -> bool:
+    """A full name the model called something else, when its short form is a person: one
+    "Kassym-Jomart Tokayev" labelled ORG, four "Tokayev" labelled PERSON. The full name must
+    read as a name (capitalised words, no organisation word) and its short forms must be
+    mostly PERSON and at least as frequent."""
+    full = [node for node in nodes if len(node.tokens) > 1]
+    short = [node for node in nodes if len(node.tokens) == 1]
+    if not full or not short:
+        return False
+    if not all(_reads_as_name(node) for node in full):
+        return False
+    if any(set(node.tokens) & (_ORG_WORDS | _FUNCTION_WORDS | vocabulary) for node in full):
+        return False  # "Ask Jeeves", "Directors Guild": common words make no person
+    short_kinds: Counter[str] = Counter()
+    for node in short:
+        short_kinds.update(node.kinds)
+    total = sum(short_kinds.values())
+    full_count = sum(node.count for node in full)
+    return short_kinds["PERSON"] * 2 > total and total >= full_count
+
+
+def _make_group(
+    nodes: list[_Node],
+    rules: AliasRules,
+    places: Set[str] = frozenset(),
+    vocabulary: frozenset[str] = frozenset(),
+) -> Group:
     spellings: Counter[str] = Counter()
     labels: Counter[str] = Counter()
     articles: Counter[str] = Counter()
@@ -476,6 +641,10 @@ def _make_group(nodes: list[_Node], rules: AliasRules) -> Group:
     # "Kayrat Samarkan" PERSON. So the kind is voted among multi-word spellings when any.
     full = [node for node in nodes if len(node.tokens) > 1]
     kind = _group_kind(full or nodes)
+    if kind in NAME_KINDS and kind != "PERSON" and _person_by_short_form(nodes, vocabulary):
+        kind = "PERSON"
+    elif kind in NAME_KINDS and kind != "GROUP" and _is_demonym(nodes, places):
+        kind = "GROUP"
     keys = {node.key for node in nodes}
     forced = [rules.kind[k] for k in sorted(keys) if k in rules.kind]
     if forced:
@@ -494,7 +663,8 @@ def _canonical_name(spellings: Counter[str], kind: str, keys: set[str], rules: A
     # Full forms are the multi-word spellings a short form or an acronym joined ("Sayragul
     # Sauytbay", "Radio Free Asia"); among them, or among all when there is none, the most
     # mentioned wins, then the shorter (a plural loses a tie), then A-Z.
-    candidates = list(spellings)
+    # A country's official name ("Republic of Kazakhstan") never names it over its short name.
+    candidates = [s for s in spellings if not _OFFICIAL.search(fold(s))] or list(spellings)
     if kind in NAME_KINDS:
         candidates = [s for s in candidates if len(fold(s).split()) > 1] or candidates
     return min(candidates, key=lambda s: (-spellings[s], len(s), s))
