@@ -48,7 +48,10 @@ def test_search_open_hit_and_step_with_n(tmux, tmp_path):
     assert "¶" in first_title
 
     tmux.send("Enter")  # query → results
-    tmux.send("Enter")  # open the first hit
+    # As a person would: wait until the results have focus (the footer then offers q Quit,
+    # which the query box hides) before pressing Enter again to open the first hit.
+    tmux.wait_for("q Quit")
+    tmux.send("Enter")
     screen = tmux.wait_for("for “Uyghur camps” (n/N)")
     status = next(line for line in screen.splitlines() if "(n/N)" in line)
     paragraph = first_title.rsplit("¶", 1)[1].split()[0]
