@@ -19,8 +19,6 @@ source drops names and years from it by hand).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import sys
@@ -35,25 +33,13 @@ from tuireader.core.figures import figure_groups
 from tuireader.core.passages import PassageIndex, terms
 from tuireader.core.workspace import Workspace
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import machine
+
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc-news"
 TARGET_WORDS = 10_000
 RUNS = 5
 QUERIES = 50
-
-
-def machine_info() -> str:
-    """nproc, CPU model and Python version, for the record."""
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor() or model
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    python = f"{platform.python_version()} ({sys.implementation.name})"
-    return f"nproc={cores}  cpu={model}  python={python}"
 
 
 def build_long_article(files: list[Path], seeds: Path, name: str) -> Article:
@@ -190,7 +176,7 @@ def main() -> int:
     if args.general_words:
         print(" ".join(general_words(args.corpus)))
         return 0
-    print(machine_info())
+    print(machine())
     bench_align(args.corpus, args.topic)
     bench_passages(args.corpus.resolve())
     return 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -24,11 +23,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from common import BBC, machine  # noqa: E402
 
 from tuireader.core.entities import EntityIndex  # noqa: E402
 from tuireader.core.workspace import Workspace  # noqa: E402
 
-DEFAULT_CORPUS = Path("/work/shared/corpora/bbc-news")
+DEFAULT_CORPUS = BBC
 WARM_CHILD = """
 import sys, time
 start = time.perf_counter()
@@ -46,23 +48,6 @@ print(articles, loaded - start, done - loaded, index is not None, "spacy" in sys
 """
 
 
-def machine_info() -> str:
-    """nproc, CPU model, load and Python version, for the record."""
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"nproc {os.cpu_count()} · CPU {model} · load {load} · "
-        f"Python {platform.python_version()} · {platform.system()} {platform.release()}"
-    )
-
-
 def main() -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -74,7 +59,7 @@ def main() -> int:
     if not args.corpus.is_dir():
         print(f"corpus folder {args.corpus} not found", file=sys.stderr)
         return 2
-    print(machine_info())
+    print(machine())
     with tempfile.TemporaryDirectory(prefix="bench-entities-") as temp:
         root = args.keep or Path(temp)
         root.mkdir(parents=True, exist_ok=True)
