@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App
@@ -52,6 +52,9 @@ def is_small(seeds: Path) -> bool:
     except OSError:
         return False  # let the worker report the problem
     return True
+
+
+ScreenT = TypeVar("ScreenT", bound="Screen[Any]")
 
 
 class TuiReaderApp(App[None]):
@@ -307,14 +310,10 @@ class TuiReaderApp(App[None]):
         """Open corpus search, or go back to the search already open under this screen."""
         from .screens.search import SearchScreen
 
-        stack = self.screen_stack
-        for position, screen in enumerate(stack):
-            if isinstance(screen, SearchScreen):
-                for above in stack[position + 1 :]:
-                    self._leave(above)
-                    self.pop_screen()
-                screen.action_focus_query()
-                return
+        screen = self.back_to(SearchScreen)
+        if screen is not None:
+            screen.action_focus_query()
+            return
         self.push_screen(SearchScreen())
 
     def action_help(self) -> None:
@@ -355,6 +354,18 @@ class TuiReaderApp(App[None]):
         while len(self.screen_stack) > 1:
             self._leave(self.screen)
             self.pop_screen()
+
+    def back_to(self, screen_type: type[ScreenT]) -> ScreenT | None:
+        """Close the screens above the open screen of this type (remembering the position of
+        any reader closed) and return it; None when no such screen is open."""
+        stack = self.screen_stack
+        for position, screen in enumerate(stack):
+            if isinstance(screen, screen_type):
+                for above in stack[position + 1 :]:
+                    self._leave(above)
+                    self.pop_screen()
+                return screen
+        return None
 
     def _leave(self, screen: Screen[object]) -> None:
         """Remember the position of a reader that is being closed."""

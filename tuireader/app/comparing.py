@@ -181,12 +181,8 @@ def open_figures(app: TuiReaderApp) -> None:
     """The figures several articles give for the same thing (F), or back to it if open."""
     from .screens.figures import CorpusFiguresScreen
 
-    for position, screen in enumerate(app.screen_stack):
-        if isinstance(screen, CorpusFiguresScreen):
-            while len(app.screen_stack) > position + 1:
-                app.pop_screen()
-            return
-    app.push_screen(CorpusFiguresScreen())
+    if app.back_to(CorpusFiguresScreen) is None:
+        app.push_screen(CorpusFiguresScreen())
 
 
 # ---------------------------------------------------------------------- palette

@@ -395,12 +395,8 @@ def open_annotations_view(app: TuiReaderApp) -> None:
 
     if isinstance(app.screen, ModalScreen):
         return  # finish the dialog (or palette) first
-    stack = app.screen_stack
-    for position, screen in enumerate(stack):
-        if isinstance(screen, AnnotationsScreen):
-            for above in stack[position + 1 :]:
-                app._leave(above)
-                app.pop_screen()
-            screen.load()
-            return
+    screen = app.back_to(AnnotationsScreen)
+    if screen is not None:
+        screen.load()
+        return
     app.push_screen(AnnotationsScreen())

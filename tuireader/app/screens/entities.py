@@ -83,19 +83,11 @@ def sort_entities(entities: list[Entity], key: SortKey) -> list[Entity]:
 
 def open_entities_screen(app: TuiReaderApp, focus: str | None = None) -> None:
     """Open the entities screen (or go back to the one already open), on entity `focus`."""
-    from .reader import ReaderScreen
-
-    stack = app.screen_stack
-    for position, screen in enumerate(stack):
-        if isinstance(screen, EntitiesScreen):
-            for above in stack[position + 1 :]:
-                if isinstance(above, ReaderScreen):
-                    above.remember(is_open=False)
-                app.pop_screen()
-            if focus is not None:
-                screen.focus_entity(focus)
-            return
-    app.push_screen(EntitiesScreen(focus=focus))
+    screen = app.back_to(EntitiesScreen)
+    if screen is None:
+        app.push_screen(EntitiesScreen(focus=focus))
+    elif focus is not None:
+        screen.focus_entity(focus)
 
 
 class EntitiesScreen(Screen[None]):
