@@ -524,6 +524,16 @@ class AnnotatingHost(Screen[None]):
     def _same_span(self, span: tuple[int, int]) -> Placed | None:
         return next((p for p in self.annotated_view.highlights if (p.start, p.end) == span), None)
 
+    def _make_current_if_highlighted(self, span: tuple[int, int]) -> bool:
+        """When a highlight covers exactly `span`, end the selection and make that highlight
+        the current one (so an action meant for new words edits it instead); else False."""
+        existing = self._same_span(span)
+        if existing is None:
+            return False
+        self._end_selection()
+        self.annotated_view.set_current_highlight(existing.id)
+        return True
+
     def _writable(self) -> bool:
         """Whether the article's annotations may be changed (else say why)."""
         annotation_file = self.annotation_file
@@ -633,10 +643,7 @@ class AnnotatingHost(Screen[None]):
             span = self._sentence_span()
         if span is None or not self._writable():
             return
-        existing = self._same_span(span)
-        if existing is not None:
-            self._end_selection()
-            self.annotated_view.set_current_highlight(existing.id)
+        if self._make_current_if_highlighted(span):
             self.action_edit_highlight()
             return
         label = self.pen
@@ -656,10 +663,7 @@ class AnnotatingHost(Screen[None]):
             return
         if self.selection is not None:
             span = self.selection.span(self.units)
-            existing = self._same_span(span)
-            if existing is not None:  # tag the highlight already on these words
-                self._end_selection()
-                self.annotated_view.set_current_highlight(existing.id)
+            if self._make_current_if_highlighted(span):  # tag the highlight on these words
                 self.action_tags()
                 return
             label = self.pen
