@@ -32,7 +32,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_index.py
 
 lock:
-	$(BIN)/pip freeze --exclude-editable | grep -v '^tuireader' > requirements.lock
+	{ echo '# Pinned dependencies (runtime + test tools). Regenerate with: make lock'; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^tuireader'; } > requirements.lock
 
 clean-index:
 	rm -rf indexes/*/
