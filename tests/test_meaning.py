@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_compare import A_PARAGRAPHS, B_PARAGRAPHS, write_article
 
 from tuireader.core.compare import (
     MEANING_FLOOR,
@@ -33,8 +34,6 @@ from tuireader.core.meaning import (
     text_key,
 )
 from tuireader.core.workspace import Workspace
-
-from test_compare import A_PARAGRAPHS, B_PARAGRAPHS, write_article
 
 
 def unit(*axes: int) -> np.ndarray:
