@@ -2,24 +2,33 @@
 scrolling, narrow layout, quotations), "compare with…", the figures tables and passage
 search. The articles are constructed so the right alignment is known: A¶3↔B¶12 (a court
 ruling told twice), A¶4↔B¶10 (a shared quotation), A¶5↔B¶11 (census figures that differ);
-B¶2-9 are orchard notes only B has, and each ends with notes of its own (tides, a museum)."""
+B¶2-9 are orchard notes only B has, and each ends with notes of its own (tides, a museum).
+
+The sentence model's child process is replaced by a stand-in that fills the meaning cache
+with vectors that are all alike (so they change no pair); the real child process is tested
+once, at the end."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from textual.widgets import DataTable, OptionList
 
 from tuireader.app.app import TuiReaderApp
+from tuireader.app.comparing import run_meaning_job as REAL_MEANING_JOB
 from tuireader.app.dialogs.pick_article import PickArticleDialog
-from tuireader.app.screens.compare import CompareScreen
+from tuireader.app.screens.compare import CompareScreen, ComparisonReady
 from tuireader.app.screens.figures import CorpusFiguresScreen, PairFiguresScreen
 from tuireader.app.screens.library import LibraryScreen
 from tuireader.app.screens.passages import PassagesScreen
 from tuireader.app.screens.reader import ReaderScreen
 from tuireader.app.testing import HOSTILE_TEXT, make_workspace, screen_text, wait_until_ready
 from tuireader.app.widgets.compare_pane import QUOTE_STYLE, ComparePane, word_spans
+from tuireader.core.compare import comparison_meaning
+from tuireader.core.meaning import DIMENSIONS, Encoder
 from tuireader.core.workspace import Workspace
 
 ALPHA = [
@@ -69,6 +78,34 @@ PAIRS = [(3, 12), (4, 10), (5, 11)]
 @pytest.fixture(autouse=True)
 def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUIREADER_CONFIG_DIR", str(tmp_path / "config"))
+
+
+class AlikeEncoder(Encoder):
+    """Stand-in for the sentence model: the same vector for every paragraph."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vector = np.zeros(DIMENSIONS, dtype=np.float32)
+        vector[0] = 1.0
+        return np.tile(vector, (len(texts), 1))
+
+
+@pytest.fixture(autouse=True)
+def meaning_jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The (a, b) article ids each meaning job was started for; the job fills the cache
+    with AlikeEncoder's vectors in this process instead of running the model."""
+    import tuireader.app.comparing as comparing
+
+    started: list[tuple[str, str]] = []
+
+    def fake_job(root: Path, a_id: str, b_id: str, cancelled: object) -> str | None:
+        started.append((a_id, b_id))
+        workspace = Workspace.open(root)
+        articles = [workspace.articles[a_id], workspace.articles[b_id]]
+        comparison_meaning(workspace, articles, AlikeEncoder())
+        return None
+
+    monkeypatch.setattr(comparing, "run_meaning_job", fake_job)
+    return started
 
 
 @pytest.fixture
@@ -445,3 +482,70 @@ async def test_help_lists_the_comparison_keys(root: Path) -> None:
         text = " ".join(str(static.render()) for static in app.screen.query("Static.help-section"))
         assert "Compare two articles" in text and "compare.next_pair" in text
         assert "Who else says this?" in text and "reader.who_else" in text
+
+
+async def test_meaning_is_computed_once_then_read_from_the_cache(
+    root: Path, meaning_jobs: list[tuple[str, str]]
+) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_compare(pilot)
+        assert meaning_jobs == [("alpha", "beta")]
+        assert screen.comparison is not None and screen.comparison.alignment.meaning
+        assert [(p.a, p.b) for p in screen.pairs] == PAIRS
+        assert "meaning ✓" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await open_compare(pilot, "beta", "alpha")
+        assert meaning_jobs == [("alpha", "beta")]  # cached: no second job
+        assert screen.comparison is not None and screen.comparison.alignment.meaning
+
+
+async def test_the_second_result_keeps_the_current_pair(root: Path) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_compare(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert screen.current_pair == 1
+        comparison = screen.comparison
+        assert comparison is not None
+        screen.post_message(ComparisonReady(comparison))
+        await pilot.pause()
+        assert screen.current_pair == 1
+        assert screen.pane("a").cursor == screen.pane("a").index_of(4)
+
+
+async def test_meaning_unavailable_leaves_the_comparison_by_words(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tuireader.app.comparing as comparing
+
+    def no_model(*args: object) -> str:
+        return "the sentence model all-MiniLM-L6-v2 cannot be loaded (No module named torch)"
+
+    monkeypatch.setattr(comparing, "run_meaning_job", no_model)
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_compare(pilot)
+        assert screen.comparison is not None and not screen.comparison.alignment.meaning
+        assert [(p.a, p.b) for p in screen.pairs] == PAIRS
+        assert "words only" in screen_text(app)
+        said = [notification.message for notification in app._notifications]
+        assert any(m.startswith("Comparing by words only: the sentence model") for m in said)
+
+
+def test_the_meaning_child_process_fills_the_cache(root: Path) -> None:
+    """The real job: a child process loads the model and encodes both articles."""
+    from tuireader.app.child_job import JobCancelled
+
+    run_meaning_job = REAL_MEANING_JOB  # the autouse fixture replaced the module's
+    workspace = Workspace.open(root)
+    articles = [workspace.articles["alpha"], workspace.articles["beta"]]
+    assert comparison_meaning(workspace, articles) is None
+    with pytest.raises(JobCancelled):
+        run_meaning_job(root, "alpha", "beta", lambda: True)
+    assert run_meaning_job(root, "alpha", "beta", lambda: False) is None
+    meaning = comparison_meaning(workspace, articles)
+    assert meaning is not None
+    assert len({vector.tobytes() for vector in meaning.values()}) == len(meaning)  # real vectors

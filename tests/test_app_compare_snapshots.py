@@ -3,7 +3,9 @@ articles: the compare screen (000 vs 002 at its first pair; 001 vs 004 at the fi
 the pair's figures table, the workspace's figures and passage search.
 
 No index check (so no entity extraction): names come from capitalised words, the same on
-every run. Update with `pytest tests/test_app_compare_snapshots.py --snapshot-update` and
+every run. The meaning vectors are in the workspace's cache (computed once per session with
+the real model), so the screens show the comparison with meaning at once.
+Update with `pytest tests/test_app_compare_snapshots.py --snapshot-update` and
 look at the pictures before committing.
 """
 
@@ -13,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import install_meaning_cache
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.comparing import open_compare
@@ -35,9 +38,10 @@ def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def root(tmp_path_factory: pytest.TempPathFactory, bundled_meaning_cache: Path) -> Path:
     path = tmp_path_factory.mktemp("compare-snapshots")
     shutil.copytree(BUNDLED_SEEDS, path / "seeds")
+    install_meaning_cache(bundled_meaning_cache, path)
     return path
 
 

@@ -25,8 +25,9 @@ from test_entities_support import ARTICLE_A, ARTICLE_B, FakeDoc, FakeNlp
 from textual.widgets import Static
 
 from tuireader.app.app import TuiReaderApp
+from tuireader.app.child_job import JobCancelled
 from tuireader.app.entity_commands import EntityCommands
-from tuireader.app.entity_state import EntitiesUpdate, _Cancelled, run_entity_job
+from tuireader.app.entity_state import EntitiesUpdate, run_entity_job
 from tuireader.app.render import MATCH_STYLE
 from tuireader.app.screens.entities import EntitiesScreen
 from tuireader.app.screens.entity_articles import EntityArticlesScreen
@@ -514,7 +515,7 @@ def test_the_extraction_child_is_killed_when_cancelled_and_its_failures_are_repo
 ):
     write_files(tmp_path)
     started = time.monotonic()
-    with pytest.raises(_Cancelled):
+    with pytest.raises(JobCancelled):
         run_entity_job(tmp_path, lambda *_: None, lambda: True)
     assert time.monotonic() - started < 5
     with pytest.raises(RuntimeError, match="no seeds/ folder"):

@@ -13,6 +13,7 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
@@ -65,6 +66,23 @@ class SessionIndexes:
             if self._groups is None or self._groups[0] is not articles:
                 self._groups = (articles, figure_groups(articles))
             return self._groups[1]
+
+
+def run_meaning_job(root: Path, a_id: str, b_id: str, cancelled: Callable[[], bool]) -> str | None:
+    """Fill the workspace's meaning cache for two articles in a child process
+    (tuireader.app.meaning_job: the sentence model never loads in the app); a problem to
+    tell the user, or None. Raises JobCancelled when `cancelled()` becomes true."""
+    from .child_job import run_child_job
+
+    final = run_child_job(
+        "tuireader.app.meaning_job",
+        [str(root), a_id, b_id],
+        lambda _data: None,
+        cancelled,
+        "the sentence model",
+    )
+    problem = final.get("problem")
+    return None if problem is None else str(problem)
 
 
 _sessions: weakref.WeakKeyDictionary[TuiReaderApp, SessionIndexes] = weakref.WeakKeyDictionary()

@@ -16,14 +16,10 @@ import here.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-
-def emit(**data: object) -> None:
-    """One line of output for the app."""
-    print(json.dumps(data, ensure_ascii=False), flush=True)
+from tuireader.app.child_job import emit
 
 
 def main(argv: list[str] | None = None) -> int:

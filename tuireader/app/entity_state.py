@@ -13,22 +13,17 @@ sidebar, the entities screen and the index status bar.
 
 from __future__ import annotations
 
-import json
-import os
-import selectors
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.message import Message
 from textual.signal import Signal
 from textual.worker import get_current_worker
+
+from .child_job import JobCancelled, run_child_job
 
 if TYPE_CHECKING:
     from tuireader.core.entities import Entity, EntityIndex
@@ -111,74 +106,22 @@ class EntitiesUpdate(Message):
         """Things the user should be told once (model missing, bad alias file)."""
 
 
-class _Cancelled(Exception):
-    """The worker was cancelled (a newer index check, or the app is quitting)."""
-
-
 def run_entity_job(
     root: Path, progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]
 ) -> list[str]:
     """Run `tuireader.app.entity_job` on the workspace at `root` in a child process, relaying
-    its progress; the problems it reports. Raises _Cancelled (the child is killed) when
+    its progress; the problems it reports. Raises JobCancelled (the child is killed) when
     `cancelled()` becomes true, RuntimeError when the child fails."""
-    package_parent = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
-    command = [sys.executable, "-m", "tuireader.app.entity_job", str(root)]
-    problems: list[str] = []
-    finished = False
-    with tempfile.TemporaryFile() as errors:
-        # No terminal for the child: stdin is not the TUI's, and a session of its own keeps
-        # the terminal's signals away from it.
-        child = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            env=env,
-            start_new_session=True,
-        )
-        assert child.stdout is not None
-        pending = b""
-        try:
-            with selectors.DefaultSelector() as selector:
-                selector.register(child.stdout, selectors.EVENT_READ)
-                while True:
-                    if cancelled():
-                        raise _Cancelled
-                    if not selector.select(timeout=0.1):
-                        continue
-                    chunk = os.read(child.stdout.fileno(), 65536)
-                    if not chunk:
-                        break  # the child closed its output: it is done
-                    *lines, pending = (pending + chunk).split(b"\n")
-                    for line in lines:
-                        try:
-                            data = json.loads(line)
-                        except ValueError:
-                            continue  # not ours (a library printing to stdout)
-                        if not isinstance(data, dict):
-                            continue
-                        if "progress" in data:
-                            done, total = data["progress"]
-                            progress(int(done), int(total), "")
-                        if data.get("done"):
-                            finished = True
-                            problems = [str(p) for p in data.get("problems", [])]
-        finally:
-            if child.poll() is None:
-                try:  # the child and its NER worker processes (its own process group)
-                    os.killpg(child.pid, signal.SIGKILL)
-                except OSError:
-                    child.kill()
-            child.wait()
-            child.stdout.close()
-        if not finished:
-            errors.seek(0)
-            tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-3:]
-            reason = " ".join(tail) or f"exit status {child.returncode}"
-            raise RuntimeError(f"entity extraction stopped: {reason}")
-    return problems
+
+    def relay(data: dict[str, Any]) -> None:
+        if "progress" in data:
+            done, total = data["progress"]
+            progress(int(done), int(total), "")
+
+    final = run_child_job(
+        "tuireader.app.entity_job", [str(root)], relay, cancelled, "entity extraction"
+    )
+    return [str(problem) for problem in final.get("problems", [])]
 
 
 class AppEntities:
@@ -223,7 +166,7 @@ class AppEntities:
 
         def progress(done: int, total: int, _article_id: str) -> None:
             if worker.is_cancelled:
-                raise _Cancelled
+                raise JobCancelled
             now = time.monotonic()
             if done == total or now - last[0] >= PROGRESS_EVERY:
                 last[0] = now
@@ -245,7 +188,7 @@ class AppEntities:
                     if index is None:  # nothing extracted at all (no model, say)
                         index = EntityIndex(entities=[], missing=sorted(workspace.articles))
                     index.problems[:0] = [p for p in found if p not in index.problems]
-        except _Cancelled:
+        except JobCancelled:
             return
         except Exception as error:  # a broken cache or model must not take the app down
             post(EntitiesUpdate(EntityState("failed", message=f"{type(error).__name__}: {error}")))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings
 from tuireader.core.compare import (
@@ -12,12 +13,16 @@ from tuireader.core.compare import (
     MUTUAL_FACTOR,
     Comparison,
     compare,
+    comparison_meaning,
     load_entity_map,
 )
-from tuireader.core.corpus import clean_for_display
+from tuireader.core.corpus import Article, clean_for_display
 from tuireader.core.figures import FigureMatch, figure_groups
 from tuireader.core.passages import PassageIndex
 from tuireader.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tuireader.core.meaning import MeaningMap
 
 WIDTH = 80
 _NAME_SOURCES = {"given": "entity cache", "heuristic": "capitalised words"}
@@ -41,6 +46,12 @@ def register(subparsers: Any) -> None:
         "--no-entities",
         action="store_true",
         help="match names by capitalised words, not the entity cache (`tuireader entities`)",
+    )
+    compare_parser.add_argument(
+        "--words-only",
+        action="store_true",
+        help="pair paragraphs by words, names and figures only: skip the sentence model "
+        "(which takes a few seconds to load, and about 30 ms a paragraph the first time)",
     )
     compare_parser.add_argument("--json", action="store_true", help="machine-readable output")
     compare_parser.set_defaults(handler=run_compare)
@@ -81,12 +92,25 @@ def run_compare(args: argparse.Namespace, workspace: Workspace) -> int:
     b = get_article(workspace, args.id2)
     report_load_warnings(workspace)
     entities = None if args.no_entities else load_entity_map(workspace, [a.id, b.id])
-    result = compare(a, b, entities=entities, threshold=args.threshold)
+    meaning = None if args.words_only else _meaning(workspace, a, b)
+    result = compare(a, b, entities=entities, threshold=args.threshold, meaning=meaning)
     if args.json:
         print_json(result.to_dict())
     else:
         print("\n".join(format_comparison(result)))
     return 0
+
+
+def _meaning(workspace: Workspace, a: Article, b: Article) -> MeaningMap | None:
+    """Meaning vectors of both articles (cached, or encoded now); None with a note on
+    stderr when the sentence model cannot be loaded, so the comparison still runs."""
+    from tuireader.core.meaning import Encoder, MeaningUnavailable
+
+    try:
+        return comparison_meaning(workspace, [a, b], Encoder())
+    except MeaningUnavailable as error:
+        print(f"note: {error}; comparing by words only", file=sys.stderr)
+        return None
 
 
 def run_similar(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -144,7 +168,8 @@ def format_comparison(result: Comparison) -> list[str]:
             f"Aligned paragraphs: {len(alignment.pairs)} (score >= {alignment.threshold:g}, "
             f"or {alignment.threshold * MUTUAL_FACTOR:.2g} for two paragraphs that are each "
             f"other's best match; names from the "
-            f"{_NAME_SOURCES[alignment.entity_source]})",
+            f"{_NAME_SOURCES[alignment.entity_source]}; "
+            f"{'meaning from the sentence model' if alignment.meaning else 'words only'})",
             "",
         ),
     ]

@@ -1,7 +1,10 @@
 """Two articles side by side: aligned paragraphs, shared quotations, figures.
 
 The comparison (tuireader.core.compare: 20–250 ms) runs in a thread worker; the panes show
-the texts at once and the marks when it arrives. `]` / `[` step through the pairs in the
+the texts at once and the marks when it arrives. Its meaning signal needs sentence-model
+vectors of both articles: read from the workspace's cache when there, else the worker shows
+the comparison by words first, has a child process encode the paragraphs (a few seconds,
+once per article), and compares again. `]` / `[` step through the pairs in the
 order of the focused pane and bring the partner into view in the other; with synchronised
 scrolling on (`s`), scrolling one pane moves the other to the partner of its top paragraph
 (Alignment.scroll_target: the alignment, not the line numbers). Below NARROW_WIDTH columns
@@ -22,6 +25,7 @@ from textual.events import DescendantFocus, Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from tuireader.core.corpus import Article
 
@@ -33,6 +37,14 @@ if TYPE_CHECKING:
     from tuireader.core.compare import Comparison, ParagraphPair
 
     from ..app import TuiReaderApp
+
+_MEANING_STATUS = {
+    "checking": "",
+    "computing": "meaning: computing…",
+    "on": "meaning ✓",
+    "unavailable": "words only",
+}
+"""What the status line says of the meaning signal."""
 
 NARROW_WIDTH = 100
 """Below this many columns one pane shows at a time (two 40-column panes are unreadable)."""
@@ -46,6 +58,17 @@ class ComparisonReady(Message):
         super().__init__()
         self.comparison = comparison
         """Alignment, shared quotations and figures."""
+
+
+class MeaningProgress(Message):
+    """Where the meaning vectors stand: "computing", or "unavailable" with a reason."""
+
+    def __init__(self, state: str, reason: str = "") -> None:
+        super().__init__()
+        self.state = state
+        """ "computing" or "unavailable"."""
+        self.reason = reason
+        """Why meaning is unavailable (for the user)."""
 
 
 class ComparisonFailed(Message):
@@ -146,6 +169,8 @@ class CompareScreen(Screen[None]):
         """One pane at a time (narrow terminal)."""
         self.error: str | None = None
         """Why the comparison failed, if it did."""
+        self.meaning_state = "checking"
+        """Meaning vectors: "checking", "computing", "on" or "unavailable"."""
         self.sub_title = "compare"
 
     @property
@@ -200,24 +225,70 @@ class CompareScreen(Screen[None]):
     # ------------------------------------------------------------------ the comparison
     @work(thread=True, exclusive=True, group="compare")
     def _compare(self) -> None:
-        """Compare the articles (with the entity cache's names when it has both)."""
-        from tuireader.core.compare import compare, load_entity_map
+        """Compare the articles (with the entity cache's names when it has both, and with
+        meaning vectors: cached, else computed by a child process and compared again)."""
+        from tuireader.core.compare import compare, comparison_meaning, load_entity_map
 
+        from ..child_job import JobCancelled
+        from ..comparing import run_meaning_job
+
+        worker = get_current_worker()
         a, b = self.articles["a"], self.articles["b"]
+        workspace = self.reader_app.workspace
         try:
-            entities = load_entity_map(self.reader_app.workspace, [a.id, b.id])
-            result = compare(a, b, entities=entities)
+            entities = load_entity_map(workspace, [a.id, b.id])
+            meaning = comparison_meaning(workspace, [a, b])
+            result = compare(a, b, entities=entities, meaning=meaning)
         except Exception as error:  # never a traceback: the texts stay readable
             self.post_message(ComparisonFailed(f"{type(error).__name__}: {error}"))
             return
         self.post_message(ComparisonReady(result))
+        if meaning is not None:
+            return
+        self.post_message(MeaningProgress("computing"))
+        try:
+            problem = run_meaning_job(workspace.root, a.id, b.id, lambda: worker.is_cancelled)
+            meaning = None if problem else comparison_meaning(workspace, [a, b])
+            if problem is None and meaning is None:
+                problem = "the meaning cache could not be read"
+            if meaning is not None:
+                result = compare(a, b, entities=entities, meaning=meaning)
+        except JobCancelled:
+            return
+        except Exception as error:  # the comparison by words stays on screen
+            problem = f"{type(error).__name__}: {error}"
+        if worker.is_cancelled:
+            return
+        if problem is not None:
+            self.post_message(MeaningProgress("unavailable", problem))
+        else:
+            self.post_message(ComparisonReady(result))
+
+    def on_meaning_progress(self, message: MeaningProgress) -> None:
+        """Show where the meaning vectors stand; say once why they are unavailable."""
+        self.meaning_state = message.state
+        if message.state == "unavailable":
+            self.notify(
+                f"Comparing by words only: {message.reason}",
+                severity="warning",
+                markup=False,
+            )
+        self._update_status()
 
     def on_comparison_ready(self, message: ComparisonReady) -> None:
-        """Mark pairs, unpaired paragraphs and quotations in both panes."""
+        """Mark pairs, unpaired paragraphs and quotations in both panes. A second result
+        (with meaning) keeps the reader where they are, on the same pair if it remains."""
+        first = self.comparison is None
+        previous = None
+        if self.current_pair is not None:
+            previous = (self.pairs[self.current_pair].a, self.pairs[self.current_pair].b)
         comparison = message.comparison
         self.comparison = comparison
         alignment = comparison.alignment
+        if alignment.meaning:
+            self.meaning_state = "on"
         self.pairs = list(alignment.pairs)
+        self.current_pair = None
         numbers: dict[str, dict[int, list[int]]] = {"a": {}, "b": {}}
         for position, pair in enumerate(self.pairs, start=1):
             numbers["a"].setdefault(pair.a, []).append(position)
@@ -231,6 +302,16 @@ class CompareScreen(Screen[None]):
         for side in SIDES:
             marks = pair_marks(considered[side], numbers[side], only[side])
             self.pane(side).set_alignment(marks, quotes[side])
+        if not first:
+            keys = [(pair.a, pair.b) for pair in self.pairs]
+            kept = keys.index(previous) if previous in keys else None
+            if kept is not None:
+                self._go_to_pair(kept)
+            else:
+                for side in SIDES:
+                    self.pane(side).set_current([], [])
+            self._update_status()
+            return
         start = self.start["a"] if self.start["a"] is not None else self.start["b"]
         side = "a" if self.start["a"] is not None else "b"
         if start is not None:
@@ -471,6 +552,8 @@ class CompareScreen(Screen[None]):
                 f"{quotes} quotation{'s' if quotes != 1 else ''} · "
                 f"{figures} figure{'s' if figures != 1 else ''} ({differ} differ: f)"
             )
+        if _MEANING_STATUS.get(self.meaning_state):
+            parts.append(_MEANING_STATUS[self.meaning_state])
         parts.append(f"sync {'on' if self.sync else 'off'} (s)")
         if self.single:
             parts.append(f"showing {self.active.upper()} (o: {self.other(self.active).upper()})")
