@@ -549,3 +549,15 @@ def test_the_meaning_child_process_fills_the_cache(root: Path) -> None:
     meaning = comparison_meaning(workspace, articles)
     assert meaning is not None
     assert len({vector.tobytes() for vector in meaning.values()}) == len(meaning)  # real vectors
+
+
+async def test_compare_meaning_false_never_starts_the_model(
+    root: Path, meaning_jobs: list[tuple[str, str]]
+) -> None:
+    app = make_app(root)
+    app.settings.compare_meaning = False
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_compare(pilot)
+        assert meaning_jobs == []
+        assert screen.comparison is not None and not screen.comparison.alignment.meaning
+        assert "words only (compare_meaning: false)" in screen_text(app)

@@ -8,6 +8,7 @@ ships with the package, as `tuireader compare` does.
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 from test_compare import A_PARAGRAPHS, B_PARAGRAPHS, write_article
 
+from tuireader.cli import main
 from tuireader.core.compare import (
     MEANING_FLOOR,
     MEANING_FULL,
@@ -33,6 +35,7 @@ from tuireader.core.meaning import (
     meaning_vectors,
     text_key,
 )
+from tuireader.core.settings import Settings
 from tuireader.core.workspace import Workspace
 
 
@@ -212,3 +215,38 @@ def test_bundled_articles_pair_paraphrases_and_drop_a_false_friend(
     assert {(9, 7), (32, 3)} <= paired  # pairs words found stay
     # The vectors are now cached: the app's process can read them without the model.
     assert comparison_meaning(workspace, [a, b]) is not None
+
+
+# ---- the setting and the command ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "problem"),
+    [
+        ("theme: nord\n", True, False),
+        ("compare_meaning: false\n", False, False),
+        ("compare_meaning: maybe\n", True, True),
+    ],
+)
+def test_compare_meaning_setting(
+    isolated_config: Path, text: str, value: bool, problem: bool
+) -> None:
+    (isolated_config / "settings.yaml").write_text(text, encoding="utf-8")
+    settings = Settings.load()
+    assert settings.compare_meaning is value
+    assert bool(settings.problems) is problem
+
+
+def test_cli_compare_uses_meaning_unless_told_not_to(
+    bundled_workspace: Path, isolated_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = ["000_55308b7769cb3055", "002_6fec927dd12decab"]
+    base = ["--workspace", str(bundled_workspace), "compare", *ids, "--json"]
+    assert main(base) == 0
+    assert json.loads(capsys.readouterr().out)["alignment"]["meaning"] is True
+    assert (bundled_workspace / "indexes" / "meaning" / "vectors.sqlite").exists()
+    assert main([*base, "--words-only"]) == 0
+    assert json.loads(capsys.readouterr().out)["alignment"]["meaning"] is False
+    (isolated_config / "settings.yaml").write_text("compare_meaning: false\n", encoding="utf-8")
+    assert main(base) == 0
+    assert json.loads(capsys.readouterr().out)["alignment"]["meaning"] is False

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings
+from tuireader.cli.common import (
+    UserError,
+    get_article,
+    print_json,
+    report_load_warnings,
+    warn,
+)
 from tuireader.core.compare import (
     DEFAULT_THRESHOLD,
     MUTUAL_FACTOR,
@@ -51,7 +56,8 @@ def register(subparsers: Any) -> None:
         "--words-only",
         action="store_true",
         help="pair paragraphs by words, names and figures only: skip the sentence model "
-        "(which takes a few seconds to load, and about 30 ms a paragraph the first time)",
+        "(which takes a few seconds to load, and about 30 ms a paragraph the first time); "
+        "`compare_meaning: false` in settings.yaml does the same for good",
     )
     compare_parser.add_argument("--json", action="store_true", help="machine-readable output")
     compare_parser.set_defaults(handler=run_compare)
@@ -92,13 +98,23 @@ def run_compare(args: argparse.Namespace, workspace: Workspace) -> int:
     b = get_article(workspace, args.id2)
     report_load_warnings(workspace)
     entities = None if args.no_entities else load_entity_map(workspace, [a.id, b.id])
-    meaning = None if args.words_only else _meaning(workspace, a, b)
+    meaning = None if args.words_only or not _meaning_wanted() else _meaning(workspace, a, b)
     result = compare(a, b, entities=entities, threshold=args.threshold, meaning=meaning)
     if args.json:
         print_json(result.to_dict())
     else:
         print("\n".join(format_comparison(result)))
     return 0
+
+
+def _meaning_wanted() -> bool:
+    """Whether settings.yaml lets comparison use the sentence model (compare_meaning)."""
+    from tuireader.core.settings import Settings
+
+    settings = Settings.load()
+    for problem in settings.problems:
+        warn(problem)
+    return settings.compare_meaning
 
 
 def _meaning(workspace: Workspace, a: Article, b: Article) -> MeaningMap | None:
@@ -109,7 +125,7 @@ def _meaning(workspace: Workspace, a: Article, b: Article) -> MeaningMap | None:
     try:
         return comparison_meaning(workspace, [a, b], Encoder())
     except MeaningUnavailable as error:
-        print(f"note: {error}; comparing by words only", file=sys.stderr)
+        warn(f"{error}; comparing by words only")
         return None
 
 

@@ -39,6 +39,7 @@ class Settings:
     citation_style: str = "apa"
     spacy_model: str = DEFAULT_SPACY_MODEL
     clipboard: str = "osc52"  # "osc52" (terminal clipboard + a file) or "file" (file only)
+    compare_meaning: bool = True  # False: never run the sentence model (compare by words only)
     problems: list[str] = field(default_factory=list)  # why the file could not be used
 
     @classmethod
@@ -59,6 +60,11 @@ class Settings:
         for key in ("theme", "citation_style", "spacy_model", "clipboard"):
             if isinstance(raw.get(key), str):
                 setattr(settings, key, raw[key])
+        meaning = raw.get("compare_meaning", True)
+        if isinstance(meaning, bool):
+            settings.compare_meaning = meaning
+        else:
+            settings.problems.append(f"{path}: compare_meaning must be true or false")
         keymap = raw.get("keymap") or {}
         if isinstance(keymap, dict):
             settings.keymap = {str(k): str(v) for k, v in keymap.items()}

@@ -43,6 +43,7 @@ _MEANING_STATUS = {
     "computing": "meaning: computing…",
     "on": "meaning ✓",
     "unavailable": "words only",
+    "off": "words only (compare_meaning: false)",
 }
 """What the status line says of the meaning signal."""
 
@@ -61,12 +62,13 @@ class ComparisonReady(Message):
 
 
 class MeaningProgress(Message):
-    """Where the meaning vectors stand: "computing", or "unavailable" with a reason."""
+    """Where the meaning vectors stand: "computing", "off" (the setting), or "unavailable"
+    with a reason."""
 
     def __init__(self, state: str, reason: str = "") -> None:
         super().__init__()
         self.state = state
-        """ "computing" or "unavailable"."""
+        """ "computing", "off" or "unavailable"."""
         self.reason = reason
         """Why meaning is unavailable (for the user)."""
 
@@ -170,7 +172,7 @@ class CompareScreen(Screen[None]):
         self.error: str | None = None
         """Why the comparison failed, if it did."""
         self.meaning_state = "checking"
-        """Meaning vectors: "checking", "computing", "on" or "unavailable"."""
+        """Meaning vectors: "checking", "computing", "on", "unavailable" or "off" (setting)."""
         self.sub_title = "compare"
 
     @property
@@ -244,6 +246,9 @@ class CompareScreen(Screen[None]):
             return
         self.post_message(ComparisonReady(result))
         if meaning is not None:
+            return
+        if not self.reader_app.settings.compare_meaning:
+            self.post_message(MeaningProgress("off"))
             return
         self.post_message(MeaningProgress("computing"))
         try:
