@@ -17,7 +17,8 @@ from tuireader.app.annotation_model import (
     sentence_spans,
 )
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.dialogs.annotate import ConfirmDialog, NoteDialog
+from tuireader.app.dialogs.annotate import NoteDialog
+from tuireader.app.dialogs.confirm import ConfirmDialog
 from tuireader.app.screens.annotations import AnnotationsScreen, columns_for
 from tuireader.app.screens.reader import ReaderScreen
 from tuireader.app.testing import SAMPLE_ARTICLES, wait_until_ready

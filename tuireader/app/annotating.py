@@ -51,7 +51,8 @@ from .annotation_model import (
     place_all,
     shorten,
 )
-from .dialogs.annotate import ConfirmDialog, NoteDialog, NoteEdit
+from .dialogs.annotate import NoteDialog, NoteEdit
+from .dialogs.confirm import ConfirmDialog
 from .widgets.annotated_view import AnnotatedArticleView
 from .widgets.visual_bar import VisualBar
 
@@ -314,8 +315,8 @@ class AnnotatingHost(Screen[None]):
             store.add(lost)
             return "Saved again."
 
-        def answer(again: bool | None) -> None:
-            if again:
+        def answer(again: str | None) -> None:
+            if again == "yes":
                 self._store_call(add_again, focus=lost.id)
 
         self.app.push_screen(
@@ -769,8 +770,8 @@ class AnnotatingHost(Screen[None]):
         if annotation.tags:
             lines.append(f"Tags: {', '.join(annotation.tags)}")
 
-        def answered(delete: bool | None) -> None:
-            if not delete:
+        def answered(delete: str | None) -> None:
+            if delete != "yes":
                 return
 
             def remove(store: AnnotationStore) -> str:

@@ -1,4 +1,8 @@
-"""A small keyboard-driven question: a message and a few buttons; escape cancels."""
+"""Small keyboard-driven questions: a message and a few buttons; escape cancels.
+
+ChoiceDialog asks for one of a few answers; ConfirmDialog is the yes/no case (deleting a
+highlight, saving one again), with y and n as keys.
+"""
 
 from __future__ import annotations
 
@@ -98,3 +102,28 @@ class ChoiceDialog(ModalScreen[str | None]):
             self.focus_next(Button)
         else:
             self.focus_previous(Button)
+
+
+class ConfirmDialog(ChoiceDialog):
+    """A yes/no question: y or the first button answers "yes"; n, escape or the second
+    button (focused at first, the safe answer) answers "no"."""
+
+    # Inherits left / right; y, n and escape (as "no") are its own.
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings.CONFIRM]
+    DEFAULT_CSS = """
+    ConfirmDialog #choice-box {
+        border: round $error;
+    }
+    """
+
+    def __init__(self, title: str, message: Content, yes: str, no: str) -> None:
+        """`message` is Content built from plain strings; `yes` / `no` label the buttons."""
+        super().__init__(title, message, [("yes", f"{yes} (y)"), ("no", f"{no} (n)")], "no")
+
+    def action_yes(self) -> None:
+        """Confirm."""
+        self.dismiss("yes")
+
+    def action_no(self) -> None:
+        """Decline."""
+        self.dismiss("no")
