@@ -33,7 +33,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -66,6 +66,7 @@ from tuireader.core.entity_groups import (
     refine_mentions,
 )
 from tuireader.core.settings import Settings
+from tuireader.core.sqlite_store import connect, discard
 
 if TYPE_CHECKING:
     from tuireader.core.workspace import Workspace
@@ -657,28 +658,17 @@ class NerStore:
             return [f"entity cache cannot be tidied ({error})"]
         return []
 
-    @contextmanager
-    def _open(self, read_only: bool) -> Iterator[sqlite3.Connection]:
-        """A connection that commits on success, rolls back on error, and is always closed."""
-        if read_only:  # the app only reads: never create or lock the file for writing
-            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-        else:
-            db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:
-                if not read_only:
-                    db.execute(
-                        "CREATE TABLE IF NOT EXISTS ner (checksum TEXT NOT NULL, "
-                        "model TEXT NOT NULL, schema INTEGER NOT NULL, data TEXT NOT NULL, "
-                        "PRIMARY KEY (checksum, model))"
-                    )
-                yield db
-        finally:
-            db.close()
+    def _open(self, read_only: bool) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path, read_only, _NER_TABLE)
 
     def _discard(self) -> None:
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        discard(self.path)
+
+
+_NER_TABLE = (
+    "CREATE TABLE IF NOT EXISTS ner (checksum TEXT NOT NULL, model TEXT NOT NULL, "
+    "schema INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (checksum, model))"
+)
 
 
 def _decode_raw(data: Any, text_length: int) -> list[RawEntity] | None:

@@ -20,12 +20,14 @@ import gc
 import hashlib
 import os
 import sqlite3
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from tuireader.core.sqlite_store import connect, discard
 
 if TYPE_CHECKING:
     from tuireader.core.workspace import Workspace
@@ -109,27 +111,17 @@ class VectorStore:
             return [f"meaning cache cannot be written ({error}); vectors will be recomputed"]
         return []
 
-    @contextmanager
-    def _open(self, read_only: bool) -> Iterator[sqlite3.Connection]:
-        """A connection that commits on success, rolls back on error, and is always closed."""
-        if read_only:  # the app only reads: never create or lock the file for writing
-            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-        else:
-            db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:
-                if not read_only:
-                    db.execute(
-                        "CREATE TABLE IF NOT EXISTS vectors (checksum TEXT NOT NULL, "
-                        "model TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (checksum, model))"
-                    )
-                yield db
-        finally:
-            db.close()
+    def _open(self, read_only: bool) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path, read_only, _VECTOR_TABLE)
 
     def _discard(self) -> None:
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        discard(self.path)
+
+
+_VECTOR_TABLE = (
+    "CREATE TABLE IF NOT EXISTS vectors (checksum TEXT NOT NULL, model TEXT NOT NULL, "
+    "vector BLOB NOT NULL, PRIMARY KEY (checksum, model))"
+)
 
 
 def _decode(blob: Any) -> np.ndarray | None:
