@@ -532,10 +532,8 @@ def align(
     paragraph lacks one, pairs rest on words, names and figures. Pairs scoring under
     `threshold` are dropped, so unrelated paragraphs stay unpaired.
     """
-    figures_a, figures_b = extract_figures(a), extract_figures(b)
-    matches = match_figures(figures_a, figures_b)
-    found = _Found(shared_quotes(a, b), figures_a, figures_b, matches)
-    return _align(a, b, entities, threshold, found, meaning)
+    # The alignment uses the shared quotations and matched figures: compare() finds them.
+    return compare(a, b, entities, threshold, meaning).alignment
 
 
 @dataclass(frozen=True)
