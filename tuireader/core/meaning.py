@@ -17,7 +17,6 @@ only.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import sqlite3
 from collections.abc import Collection, Mapping, Sequence
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tuireader.core.corpus import text_checksum
 from tuireader.core.sqlite_store import connect, discard
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class MeaningUnavailable(Exception):
 
 def text_key(text: str) -> str:
     """The cache key of a paragraph: a checksum of its words (spacing does not matter)."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+    return text_checksum(" ".join(text.split()))
 
 
 class VectorStore:
