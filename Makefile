@@ -5,16 +5,27 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pipefail: the install's progress goes through a filter, and a failed install must still fail.
+SHELL := bash
+.SHELLFLAGS := -eo pipefail -c
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+# One line per package while installing (pip's own output is pages of it).
+PROGRESS := grep --line-buffered -E '^(Collecting|Installing collected|Successfully installed|ERROR)' | sed -u -e 's/^Collecting /  fetching /' -e 's/^Installing collected packages:.*/  unpacking and installing (torch and spaCy take a minute or two)…/'
 
 .PHONY: run test test-slow lint bench lock clean-index
 
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	@echo "tuireader: first run — creating $(VENV) and installing the pinned dependencies"
+	@echo "tuireader: (the spaCy model, the sentence model and CPU torch: a few minutes; later runs skip this)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install -r requirements.lock 2>&1 | $(PROGRESS)
+	@echo "tuireader: installing tuireader itself (editable)"
+	@$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+	@echo "tuireader: dependencies installed"
 
 run: $(STAMP)
+	@echo "tuireader: opening the app (the search index is built on first use)"
 	$(BIN)/tuireader $(ARGS)
 
 test: $(STAMP) lint
@@ -27,6 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check tuireader tests benchmarks
 	$(BIN)/ruff format --check tuireader tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_index.py

@@ -14,7 +14,7 @@
    the stories are unrelated, so every pair of paragraphs found is a false one. Skip this
    part with `--no-meaning`.
 
-`--general-words` prints instead the stems behind tuireader.core.passages.GENERAL_WORDS:
+`--general-words` prints instead the stems behind tuireader.core.compare.passages.GENERAL_WORDS:
 those in at least 1.5% of the paragraphs of every section of the corpus (the list in the
 source drops names and years from it by hand).
 
@@ -33,11 +33,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tuireader.core.compare import Alignment, align, compare, comparison_passages
+from tuireader.core.compare.align import Alignment, align, compare, comparison_passages
+from tuireader.core.compare.figures import figure_groups
+from tuireader.core.compare.meaning import Encoder, VectorStore, meaning_vectors
+from tuireader.core.compare.passages import PassageIndex, terms
 from tuireader.core.corpus import Article, load_article
-from tuireader.core.figures import figure_groups
-from tuireader.core.meaning import Encoder, VectorStore, meaning_vectors
-from tuireader.core.passages import PassageIndex, terms
 from tuireader.core.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

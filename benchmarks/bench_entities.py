@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from common import BBC, machine  # noqa: E402
 
-from tuireader.core.entities import EntityIndex  # noqa: E402
+from tuireader.core.entities.index import EntityIndex  # noqa: E402
 from tuireader.core.workspace import Workspace  # noqa: E402
 
 DEFAULT_CORPUS = BBC
@@ -35,7 +35,7 @@ WARM_CHILD = """
 import sys, time
 start = time.perf_counter()
 from tuireader.core.workspace import Workspace
-from tuireader.core.entities import EntityIndex
+from tuireader.core.entities.index import EntityIndex
 ws = Workspace.open(sys.argv[1])
 articles = len(ws.articles)
 loaded = time.perf_counter()

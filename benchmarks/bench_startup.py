@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # app_harness
+from app_harness import TmuxSession
 from common import BBC, machine
-
-from tuireader.app.testing import TmuxSession
 
 ROOT = Path(__file__).resolve().parents[1]
 HELLO = """\

@@ -29,10 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # app_harness
+from app_harness import TmuxSession
 from common import BBC, machine, percentile
 
-from tuireader.app.screens.search import DEBOUNCE
-from tuireader.app.testing import TmuxSession
+from tuireader.app.search.screen import DEBOUNCE
 from tuireader.core.workspace import Workspace
 
 QUERIES = [

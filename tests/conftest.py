@@ -57,8 +57,8 @@ def bundled_workspace(tmp_path: Path) -> Path:
 def bundled_meaning_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The meaning-vector cache of the bundled articles, computed once per test session with
     the real sentence model (about ten seconds), for tests that show comparisons."""
-    from tuireader.core.compare import comparison_meaning
-    from tuireader.core.meaning import VECTOR_FILE, Encoder, VectorStore
+    from tuireader.core.compare.align import comparison_meaning
+    from tuireader.core.compare.meaning import VECTOR_FILE, Encoder, VectorStore
     from tuireader.core.workspace import Workspace
 
     root = tmp_path_factory.mktemp("meaning")
@@ -70,7 +70,7 @@ def bundled_meaning_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def install_meaning_cache(cache: Path, root: Path) -> None:
     """Copy a meaning cache (see bundled_meaning_cache) into the workspace at `root`."""
-    from tuireader.core.meaning import VECTOR_FILE
+    from tuireader.core.compare.meaning import VECTOR_FILE
 
     folder = root / "indexes" / "meaning"
     folder.mkdir(parents=True, exist_ok=True)

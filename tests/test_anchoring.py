@@ -1,4 +1,4 @@
-"""Re-anchoring highlights when the article text changes (tuireader.core.anchoring)."""
+"""Re-anchoring highlights when the article text changes (tuireader.core.annotations.anchoring)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tuireader.core.anchoring import (
+from tuireader.core.annotations.anchoring import (
     CONTEXT_CHARS,
     FUZZY_MIN_SIMILARITY,
     SelectionError,
@@ -20,7 +20,7 @@ from tuireader.core.anchoring import (
     make_target,
     paragraph_number,
 )
-from tuireader.core.annotations import new_annotation, reanchor
+from tuireader.core.annotations.model import new_annotation, reanchor
 from tuireader.core.corpus import Article, load_article
 
 TEXT = (

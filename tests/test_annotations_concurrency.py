@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.core.annotations import AnnotationStore
+from tuireader.core.annotations.store import AnnotationStore
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork-free POSIX")
 
@@ -27,7 +27,8 @@ TEXT = "\n\n".join(
 ADDER = """
 import sys, time
 from pathlib import Path
-from tuireader.core.annotations import AnnotationStore, new_annotation
+from tuireader.core.annotations.model import new_annotation
+from tuireader.core.annotations.store import AnnotationStore
 from tuireader.core.corpus import load_article
 
 seeds, folder, who, first, count, go = sys.argv[1:7]

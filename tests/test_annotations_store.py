@@ -11,20 +11,22 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tuireader.core import annotations as annotations_module
-from tuireader.core.annotations import (
+from tuireader.core.annotations import store as annotations_module
+from tuireader.core.annotations.anchoring import TextTarget
+from tuireader.core.annotations.model import (
     Annotation,
     AnnotationFileError,
     AnnotationNotFoundError,
-    AnnotationStore,
     DuplicateAnnotationError,
-    TextTarget,
-    article_id_from_file_name,
-    dump_annotations,
-    file_name_for,
     new_annotation,
-    parse_annotation_file,
 )
+from tuireader.core.annotations.schema import parse_annotation_file
+from tuireader.core.annotations.store import (
+    AnnotationStore,
+    article_id_from_file_name,
+    file_name_for,
+)
+from tuireader.core.annotations.yaml_format import dump_annotations
 from tuireader.core.corpus import Article, load_article
 
 TEXT = (

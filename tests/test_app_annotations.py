@@ -8,24 +8,21 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from app_harness import SAMPLE_ARTICLES, wait_until_ready
+from app_harness import make_workspace as build_workspace
 from textual.widgets import DataTable, Input, RadioSet, TextArea
 
-from tuireader.app.annotation_model import (
-    Selection,
-    TextUnits,
-    parse_filter,
-    sentence_spans,
-)
+from tuireader.app.annotations.annotated_view import CURRENT_MARKER
+from tuireader.app.annotations.model import Selection, TextUnits, parse_filter
+from tuireader.app.annotations.note_dialog import NoteDialog
+from tuireader.app.annotations.screen import AnnotationsScreen, columns_for
+from tuireader.app.annotations.visual_bar import VisualBar
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.dialogs.annotate import NoteDialog
-from tuireader.app.dialogs.confirm import ConfirmDialog
-from tuireader.app.screens.annotations import AnnotationsScreen, columns_for
-from tuireader.app.screens.reader import ReaderScreen
-from tuireader.app.testing import SAMPLE_ARTICLES, wait_until_ready
-from tuireader.app.testing import make_workspace as build_workspace
-from tuireader.app.widgets.annotated_view import CURRENT_MARKER
-from tuireader.app.widgets.visual_bar import VisualBar
-from tuireader.core.annotations import Annotation, AnnotationStore, new_annotation
+from tuireader.app.reader.screen import ReaderScreen
+from tuireader.app.shell.confirm import ConfirmDialog
+from tuireader.core.annotations.model import Annotation, new_annotation
+from tuireader.core.annotations.store import AnnotationStore
+from tuireader.core.text import sentence_spans
 from tuireader.core.workspace import Workspace
 
 NOTES = (
@@ -87,8 +84,8 @@ async def settle(pilot) -> None:
 
 
 def selected_text(reader: ReaderScreen) -> str:
-    assert reader.selection is not None
-    start, end = reader.selection.span(reader.units)
+    assert reader.visual.selection is not None
+    start, end = reader.visual.selection.span(reader.session.units)
     return reader.article.text[start:end]
 
 
@@ -169,7 +166,7 @@ async def test_visual_mode_extends_by_word_sentence_and_paragraph(root: Path) ->
     app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         reader = await open_notes(pilot)
-        view = reader.annotated_view
+        view = reader.view
         scroll = view.scroll_y
         await pilot.press("v")
         assert isinstance(app.focused, VisualBar) and reader.visual_bar.display
@@ -197,7 +194,7 @@ async def test_visual_mode_extends_by_word_sentence_and_paragraph(root: Path) ->
         assert view.selection is not None
         assert "VISUAL 11 words, ¶ 2" in str(reader.visual_bar.render())
         await pilot.press("escape")
-        assert reader.selection is None and view.selection is None
+        assert reader.visual.selection is None and view.selection is None
         assert not reader.visual_bar.display and app.focused is view
         assert isinstance(app.screen, ReaderScreen)  # escape cancelled, did not go back
         # v starts at the current match when there is one.
@@ -206,7 +203,7 @@ async def test_visual_mode_extends_by_word_sentence_and_paragraph(root: Path) ->
         await pilot.press("v")
         assert selected_text(reader) == "comma"
         await pilot.press("v")  # v again leaves visual mode
-        assert reader.selection is None
+        assert reader.visual.selection is None
         assert stored(root) == []  # selecting stores nothing
 
 
@@ -214,7 +211,7 @@ async def test_mouse_drag_selects_words(root: Path) -> None:
     app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         reader = await open_notes(pilot)
-        view = reader.annotated_view
+        view = reader.view
         first, _ = view.placement(1)
         y = first - view.scroll_offset.y
         x = view._left + 6  # the text starts after the gutter
@@ -236,7 +233,7 @@ async def test_h_H_and_number_keys_highlight_and_label(root: Path) -> None:
     app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         reader = await open_notes(pilot)
-        view = reader.annotated_view
+        view = reader.view
         await pilot.press("h")
         await settle(pilot)
         assert [(a.target.exact, a.label) for a in stored(root)] == [(FIRST, "yellow")]
@@ -256,7 +253,7 @@ async def test_h_H_and_number_keys_highlight_and_label(root: Path) -> None:
         made = {a.target.exact: a for a in stored(root)}
         assert made["First sentence"].label == "blue"
         assert made[FIRST].target.paragraph == 2
-        assert reader.selection is None and not reader.visual_bar.display
+        assert reader.visual.selection is None and not reader.visual_bar.display
         # The last number key is the label of the next h.
         await pilot.press("right_square_bracket")
         await pilot.press("h")
@@ -338,7 +335,7 @@ async def test_tags_edit_and_delete_with_confirmation(root: Path) -> None:
         await pilot.press("d", "y")
         await settle(pilot)
         assert stored(root) == []
-        assert isinstance(app.screen, ReaderScreen) and app.screen.annotated_view.highlights == []
+        assert isinstance(app.screen, ReaderScreen) and app.screen.view.highlights == []
 
 
 async def test_m_and_M_jump_between_highlights_across_paragraphs(root: Path) -> None:
@@ -349,7 +346,7 @@ async def test_m_and_M_jump_between_highlights_across_paragraphs(root: Path) -> 
     seen = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         reader = await open_notes(pilot, paragraph=1)
-        view = reader.annotated_view
+        view = reader.view
         order = []
         for _ in range(4):
             await pilot.press("m")
@@ -396,11 +393,11 @@ async def test_saving_waits_for_another_session_without_freezing_the_ui(root: Pa
             started = time.monotonic()
             await pilot.press("right_square_bracket")  # the reader still answers at once
             assert time.monotonic() - started < 1.0
-            assert reader.annotated_view.cursor == 2
+            assert reader.view.cursor == 2
             assert stored(root) == []  # the save is waiting for the lock
         await settle(pilot)
         assert [a.target.exact for a in stored(root)] == [FIRST]
-        assert len(reader.annotated_view.highlights) == 1
+        assert len(reader.view.highlights) == 1
 
 
 # ---------------------------------------------------------------------------- read-only file
@@ -471,7 +468,7 @@ async def test_annotations_view_filters_and_opens_an_annotation(root: Path) -> N
         await settle(pilot)
         reader = app.screen
         assert isinstance(reader, ReaderScreen) and reader.article.id == "beta"
-        assert reader.annotated_view.current_highlight == beta.id
+        assert reader.view.current_highlight == beta.id
         await pilot.press("escape")  # back to the view, filter kept
         await settle(pilot)
         assert app.screen is view and [row.placed.id for row in view.shown] == [beta.id]

@@ -12,11 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app_harness import wait_until_ready
 from textual.widgets import Input, TextArea
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.testing import wait_until_ready
-from tuireader.core.annotations import AnnotationStore, new_annotation
+from tuireader.core.annotations.model import new_annotation
+from tuireader.core.annotations.store import AnnotationStore
 from tuireader.core.workspace import Workspace
 
 BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"

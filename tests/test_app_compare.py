@@ -15,20 +15,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from app_harness import HOSTILE_TEXT, make_workspace, screen_text, wait_until_ready
 from textual.widgets import DataTable, OptionList
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.comparing import run_meaning_job as REAL_MEANING_JOB
-from tuireader.app.dialogs.pick_article import PickArticleDialog
-from tuireader.app.screens.compare import CompareScreen, ComparisonReady
-from tuireader.app.screens.figures import CorpusFiguresScreen, PairFiguresScreen
-from tuireader.app.screens.library import LibraryScreen
-from tuireader.app.screens.passages import PassagesScreen
-from tuireader.app.screens.reader import ReaderScreen
-from tuireader.app.testing import HOSTILE_TEXT, make_workspace, screen_text, wait_until_ready
-from tuireader.app.widgets.compare_pane import QUOTE_STYLE, ComparePane, word_spans
-from tuireader.core.compare import comparison_meaning
-from tuireader.core.meaning import DIMENSIONS, Encoder
+from tuireader.app.compare.commands import run_meaning_job as REAL_MEANING_JOB
+from tuireader.app.compare.figures_screen import CorpusFiguresScreen, PairFiguresScreen
+from tuireader.app.compare.pane import QUOTE_STYLE, ComparePane, word_spans
+from tuireader.app.compare.passages_screen import PassagesScreen
+from tuireader.app.compare.screen import CompareScreen, ComparisonReady
+from tuireader.app.library.screen import LibraryScreen
+from tuireader.app.reader.screen import ReaderScreen
+from tuireader.app.shell.navigation import CompareArticles
+from tuireader.app.shell.pick_article import PickArticleDialog
+from tuireader.core.compare.align import comparison_meaning
+from tuireader.core.compare.meaning import DIMENSIONS, Encoder
 from tuireader.core.workspace import Workspace
 
 ALPHA = [
@@ -93,7 +94,7 @@ class AlikeEncoder(Encoder):
 def meaning_jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """The (a, b) article ids each meaning job was started for; the job fills the cache
     with AlikeEncoder's vectors in this process instead of running the model."""
-    import tuireader.app.comparing as comparing
+    import tuireader.app.compare.commands as comparing
 
     started: list[tuple[str, str]] = []
 
@@ -131,10 +132,8 @@ async def settle(pilot) -> None:
 
 
 async def open_compare(pilot, a: str = "alpha", b: str = "beta", **kwargs) -> CompareScreen:
-    from tuireader.app.comparing import open_compare as open_screen
-
     app = await wait_until_ready(pilot, index=False)
-    open_screen(app, a, b, **kwargs)
+    app.post_message(CompareArticles(a, b, **kwargs))
     await settle(pilot)
     screen = app.screen
     assert isinstance(screen, CompareScreen)
@@ -386,7 +385,7 @@ async def test_article_text_is_never_markup_in_the_compare_screen(root: Path) ->
 async def test_a_failed_comparison_is_a_notification(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tuireader.core.compare as core
+    import tuireader.core.compare.align as core
 
     def broken(*args: object, **kwargs: object) -> object:
         raise ValueError("boom")
@@ -394,10 +393,8 @@ async def test_a_failed_comparison_is_a_notification(
     monkeypatch.setattr(core, "compare", broken)
     app = make_app(root)
     async with app.run_test(size=(120, 30)) as pilot:
-        from tuireader.app.comparing import open_compare as open_screen
-
         await wait_until_ready(pilot, index=False)
-        open_screen(app, "alpha", "beta")
+        app.post_message(CompareArticles("alpha", "beta"))
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CompareScreen) and screen.error is not None
@@ -408,7 +405,7 @@ async def test_a_failed_comparison_is_a_notification(
 
 
 async def test_compare_bindings_have_ids_and_help_lists_them() -> None:
-    from tuireader.app import bindings
+    from tuireader.app.shell import bindings
 
     for section in (bindings.COMPARE, bindings.PICK_ARTICLE, bindings.FIGURES, bindings.PASSAGES):
         assert all(b.id and b.description for b in section)
@@ -436,8 +433,6 @@ async def test_option_list_of_passages_highlights_shared_words(root: Path) -> No
 
 
 async def test_who_else_uses_the_visual_selection_when_there_is_one(root: Path) -> None:
-    from tuireader.app.comparing import who_else_says
-
     app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until_ready(pilot, index=False)
@@ -449,7 +444,7 @@ async def test_who_else_uses_the_visual_selection_when_there_is_one(root: Path) 
         for _ in range(5):
             reader.action_visual_move("word", 1)
         await pilot.pause()
-        who_else_says(reader, reader.article)  # what the palette command does in visual mode
+        reader.action_who_else()  # what the palette command does in visual mode
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PassagesScreen)
@@ -519,7 +514,7 @@ async def test_the_second_result_keeps_the_current_pair(root: Path) -> None:
 async def test_meaning_unavailable_leaves_the_comparison_by_words(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tuireader.app.comparing as comparing
+    import tuireader.app.compare.commands as comparing
 
     def no_model(*args: object) -> str:
         return "the sentence model all-MiniLM-L6-v2 cannot be loaded (No module named torch)"
@@ -537,7 +532,7 @@ async def test_meaning_unavailable_leaves_the_comparison_by_words(
 
 def test_the_meaning_child_process_fills_the_cache(root: Path) -> None:
     """The real job: a child process loads the model and encodes both articles."""
-    from tuireader.app.child_job import JobCancelled
+    from tuireader.core.child_job import JobCancelled
 
     run_meaning_job = REAL_MEANING_JOB  # the autouse fixture replaced the module's
     workspace = Workspace.open(root)

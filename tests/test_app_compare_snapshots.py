@@ -15,11 +15,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app_harness import wait_until_ready
 from conftest import install_meaning_cache
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.comparing import open_compare
-from tuireader.app.testing import wait_until_ready
+from tuireader.app.shell.navigation import CompareArticles
 from tuireader.core.workspace import Workspace
 
 BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -58,7 +58,7 @@ async def settle(pilot) -> None:
 def compare_at_first_pair(a: str, b: str, *keys: str):
     async def run(pilot) -> None:
         app = await wait_until_ready(pilot, index=False)
-        open_compare(app, a, b)
+        app.post_message(CompareArticles(a, b))
         await settle(pilot)
         await pilot.press("right_square_bracket", *keys)
         await settle(pilot)

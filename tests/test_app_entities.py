@@ -21,24 +21,24 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from app_harness import screen_text, wait_until_ready
 from test_entities_support import ARTICLE_A, ARTICLE_B, FakeDoc, FakeNlp
 from textual.widgets import Static
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.child_job import JobCancelled
-from tuireader.app.entity_commands import EntityCommands
-from tuireader.app.entity_state import EntitiesUpdate, run_entity_job
-from tuireader.app.render import MATCH_STYLE
-from tuireader.app.screens.entities import EntitiesScreen
-from tuireader.app.screens.entity_articles import EntityArticlesScreen
-from tuireader.app.screens.reader import ReaderScreen
-from tuireader.app.screens.reader_entities import ENTITY_STYLE
-from tuireader.app.screens.search import SearchScreen
-from tuireader.app.testing import screen_text, wait_until_ready
-from tuireader.app.widgets.entity_sidebar import EntitySidebar, entity_prompt
-from tuireader.app.widgets.index_status import IndexStatus
-from tuireader.core.entities import ArticleEntity, Entity, EntityIndex
-from tuireader.core.entity_extract import ENABLE_ENTITIES_HELP, Mention
+from tuireader.app.entities.articles_screen import EntityArticlesScreen
+from tuireader.app.entities.commands import EntityCommands, SidebarCommands
+from tuireader.app.entities.reader_sidebar import ENTITY_STYLE
+from tuireader.app.entities.screen import EntitiesScreen
+from tuireader.app.entities.sidebar import EntitySidebar, entity_prompt
+from tuireader.app.reader.screen import ReaderScreen
+from tuireader.app.search.screen import SearchScreen
+from tuireader.app.shell.index_status import IndexStatus
+from tuireader.app.shell.render import MATCH_STYLE
+from tuireader.app.state.entities import EntitiesUpdate, run_entity_job
+from tuireader.core.child_job import JobCancelled
+from tuireader.core.entities.extract import ENABLE_ENTITIES_HELP, Mention
+from tuireader.core.entities.index import ArticleEntity, Entity, EntityIndex
 from tuireader.core.settings import DEFAULT_SPACY_MODEL
 from tuireader.core.workspace import Workspace
 
@@ -96,7 +96,7 @@ async def open_sidebar(pilot, article_id: str = "a") -> tuple[ReaderScreen, Enti
     reader = await open_reader(pilot, article_id)
     await pilot.press("p")
     await pilot.pause()
-    sidebar = reader.sidebar
+    sidebar = reader.entities.sidebar
     assert sidebar is not None and sidebar.display
     return reader, sidebar
 
@@ -187,7 +187,7 @@ async def test_enter_highlights_mentions_and_n_steps_through_them(root):
         await pilot.pause()
         assert sidebar.entity_list.has_focus
         await pilot.press("enter")
-        assert view.matches == [] and reader.active_entity() is None
+        assert view.matches == [] and reader.entities.active is None
         assert "● " not in option_lines(sidebar)[1]
 
 
@@ -199,7 +199,7 @@ async def test_find_replaces_the_entity_highlights(root):
         await pilot.pause(0.4)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert reader.active_entity() is None
+        assert reader.entities.active is None
         assert reader.view.match_style == MATCH_STYLE and len(reader.view.matches) == 1
         assert "match 1/1 for “court”" in str(reader.query_one("#reader-status").render())
 
@@ -212,8 +212,8 @@ async def test_narrow_terminal_sidebar_takes_the_width_and_closes_on_enter(root)
         await pilot.press("down", "enter")  # Human Rights Watch (skips the heading)
         await pilot.pause()
         assert not sidebar.display and reader.view.has_focus
-        assert reader.active_entity() is not None
-        assert reader.active_entity().entity.name == "Human Rights Watch"  # type: ignore[union-attr]
+        assert reader.entities.active is not None
+        assert reader.entities.active.entity.name == "Human Rights Watch"  # type: ignore[union-attr]
         assert "mention 1/1 of “Human Rights Watch”" in screen_text(app)
         await pilot.press("p", "escape")  # escape closes it too
         assert not sidebar.display and reader.view.has_focus
@@ -243,7 +243,7 @@ async def test_o_lists_the_articles_and_enter_opens_one_highlighted(root):
         await pilot.pause()
         opened = app.screen
         assert isinstance(opened, ReaderScreen) and opened.article.id == "b"
-        assert opened.active_entity() is not None
+        assert opened.entities.active is not None
         assert mention_texts(opened) == ["Kazakhstan"]
         assert opened.view.match_style == ENTITY_STYLE
 
@@ -271,13 +271,15 @@ async def test_o_without_an_entity_says_what_to_do(root):
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         assert any("Select an entity first" in str(n.message) for n in app._notifications)
-        # the palette offers the sidebar in a reader (p is not in the 80-column footer)
-        provider = EntityCommands(app.screen)
-        hits = {hit.text: hit for hit in [h async for h in provider.discover()]}
+        # the palette offers the sidebar in a reader (p is not in the 80-column footer):
+        # the app's entity commands and the reader's own
+        palette = app.COMMANDS | app.screen.COMMANDS
+        providers = [p(app.screen) for p in (EntityCommands, SidebarCommands) if p in palette]
+        hits = {hit.text: hit for hit in [h for p in providers async for h in p.discover()]}
         assert set(hits) == {"Entities of the workspace", "Entities in this article"}
         await hits["Entities in this article"].command()  # type: ignore[misc]
         await pilot.pause()
-        assert app.screen.sidebar is not None and app.screen.sidebar.display
+        assert app.screen.entities.sidebar is not None and app.screen.entities.sidebar.display
 
 
 async def test_without_an_index_check_the_sidebar_starts_one(root):
@@ -527,7 +529,7 @@ STARTUP = textwrap.dedent(
     import asyncio, json, sys
     from tuireader.core.workspace import Workspace
     from tuireader.app.app import TuiReaderApp
-    from tuireader.app.testing import wait_until_ready
+    from app_harness import wait_until_ready
 
     async def main(root):
         app = TuiReaderApp(Workspace.open(root))
@@ -562,7 +564,11 @@ def test_a_warm_cache_shows_entities_without_importing_spacy(root, isolated_conf
         capture_output=True,
         text=True,
         timeout=120,
-        env={"TUIREADER_CONFIG_DIR": str(isolated_config), "PATH": "/usr/bin:/bin"},
+        env={
+            "TUIREADER_CONFIG_DIR": str(isolated_config),
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(Path(__file__).parent),  # app_harness
+        },
     )
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])

@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
+from app_harness import wait_until_ready
 from test_entities_support import KNOWN, FakeNlp
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.testing import wait_until_ready
-from tuireader.core.entities import EntityIndex
+from tuireader.core.entities.index import EntityIndex
 from tuireader.core.settings import DEFAULT_SPACY_MODEL
 from tuireader.core.workspace import Workspace
 

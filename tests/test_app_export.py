@@ -11,25 +11,23 @@ from pathlib import Path
 
 import pytest
 import yaml
+from app_harness import make_workspace, wait_for_preview, wait_until_ready
 
-from tuireader.app import citing
-from tuireader.app import clipboard as app_clipboard
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.citing import rank_styles
-from tuireader.app.dialogs.confirm import ChoiceDialog
-from tuireader.app.dialogs.export import (
-    Choice,
-    ExportDialog,
-    parse_tags,
-    resolve_destination,
-    swap_suffix,
-    wait_for_preview,
-)
-from tuireader.app.screens.reader import ReaderScreen
-from tuireader.app.testing import make_workspace, wait_until_ready
-from tuireader.core import clipboard as core_clipboard
-from tuireader.core.annotations import AnnotationStore, new_annotation
+from tuireader.app.citing import clipboard as app_clipboard
+from tuireader.app.citing import commands as citing
+from tuireader.app.citing import styles as citing_styles
+from tuireader.app.citing.export_dialog import ExportDialog
+from tuireader.app.citing.styles import rank_styles
+from tuireader.app.citing.widgets import Choice
+from tuireader.app.reader.screen import ReaderScreen
+from tuireader.app.shell.confirm import ChoiceDialog
+from tuireader.core.annotations.model import new_annotation
+from tuireader.core.annotations.store import AnnotationStore
+from tuireader.core.export import clipboard as core_clipboard
+from tuireader.core.export.plan import resolve_destination, swap_suffix
 from tuireader.core.settings import Settings, config_dir
+from tuireader.core.text import parse_tags
 from tuireader.core.workspace import Workspace
 
 SIZE = (100, 32)
@@ -149,7 +147,7 @@ def test_small_helpers(tmp_path):
 
 
 def test_rank_styles_puts_the_main_styles_first():
-    assert rank_styles("") == list(citing.FEATURED_STYLES)
+    assert rank_styles("") == list(citing_styles.FEATURED_STYLES)
     assert rank_styles("", current="ieee")[-1] == "ieee"
     assert rank_styles("mla")[0] == "modern-language-association"
     assert rank_styles("chicago")[:2] == ["chicago-author-date", "chicago-notes-bibliography"]
@@ -375,7 +373,7 @@ async def test_missing_folder_is_a_notification_not_a_traceback(root, tmp_path):
 
 
 async def test_unwritable_destination_is_a_notification(root, tmp_path, monkeypatch):
-    from tuireader.core import export
+    from tuireader.core.export import exporter as export
 
     def refuse(path, text):
         raise PermissionError(13, "Permission denied")
@@ -728,7 +726,7 @@ async def test_copy_commands_in_the_palette(root):
 
 
 def test_help_lists_the_new_keys():
-    from tuireader.app.bindings import all_binding_ids, help_rows
+    from tuireader.app.shell.bindings import all_binding_ids, help_rows
 
     ids = all_binding_ids()
     assert {"app.export", "reader.copy_citation", "reader.copy_reference"} <= ids

@@ -14,12 +14,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app_harness import wait_for_preview, wait_until_ready
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.dialogs import export as export_dialog
-from tuireader.app.dialogs.export import wait_for_preview
-from tuireader.app.testing import wait_until_ready
-from tuireader.core.annotations import AnnotationStore, new_annotation
+from tuireader.core.annotations.model import new_annotation
+from tuireader.core.annotations.store import AnnotationStore
+from tuireader.core.export import plan as export_plan
 from tuireader.core.workspace import Workspace
 
 BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -34,8 +34,8 @@ QUOTES = [
 def _stable(tmp_path, monkeypatch):
     monkeypatch.setenv("TUIREADER_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setattr(
-        export_dialog,
-        "_csl_file",
+        export_plan,
+        "csl_file",
         lambda request: f"{request.style}.csl" if request.fmt == "md" and request.style else None,
     )
 
@@ -63,7 +63,7 @@ async def open_dialog(pilot) -> None:
     await pilot.press("x")
     await pilot.pause()
     app.screen.query_one("#destination").value = "exports/annotations.md"
-    await pilot.pause(0.3)
+    await pilot.pause()
     await wait_for_preview(pilot)
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -80,8 +80,12 @@ def test_export_dialog_text_in_mla(snap_compare, root, size):
         await open_dialog(pilot)
         await pilot.press("right", "right", "right", "right")  # to Text (the last)
         await pilot.press("tab", "tab", *"mla")  # scope → style filter
-        await pilot.pause(0.3)
-        await wait_for_preview(pilot)
+        await wait_for_preview(
+            pilot,
+            lambda dialog: (
+                dialog.fmt == "text" and dialog.style_name == "modern-language-association"
+            ),
+        )
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

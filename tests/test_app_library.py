@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from app_harness import make_workspace, screen_text, wait_until_ready
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.screens.library import LibraryScreen
-from tuireader.app.screens.reader import ReaderScreen
-from tuireader.app.testing import make_workspace, screen_text, wait_until_ready
+from tuireader.app.library.screen import LibraryScreen
+from tuireader.app.reader.screen import ReaderScreen
 from tuireader.core.workspace import Workspace
 
 

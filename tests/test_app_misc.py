@@ -6,13 +6,13 @@ import json
 
 import pytest
 import yaml
+from app_harness import make_workspace, screen_text, wait_until_ready
 
-from tuireader.app import bindings
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.screens.help import HelpScreen
-from tuireader.app.screens.library import LibraryScreen
-from tuireader.app.screens.reader import ReaderScreen
-from tuireader.app.testing import make_workspace, screen_text, wait_until_ready
+from tuireader.app.library.screen import LibraryScreen
+from tuireader.app.reader.screen import ReaderScreen
+from tuireader.app.shell import bindings
+from tuireader.app.shell.help import HelpScreen
 from tuireader.core.settings import Settings
 from tuireader.core.workspace import Workspace
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from app_harness import SAMPLE_ARTICLES, make_workspace, screen_text, wait_until_ready
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.render import CURRENT_MATCH_STYLE, MATCH_STYLE
-from tuireader.app.screens.library import LibraryScreen
-from tuireader.app.screens.reader import ReaderScreen, literal_spans
-from tuireader.app.screens.search import SearchScreen
-from tuireader.app.testing import SAMPLE_ARTICLES, make_workspace, screen_text, wait_until_ready
-from tuireader.app.widgets.article_view import ArticleView
+from tuireader.app.library.screen import LibraryScreen
+from tuireader.app.reader.matching import literal_spans
+from tuireader.app.reader.screen import ReaderScreen
+from tuireader.app.search.screen import SearchScreen
+from tuireader.app.shell.article_view import ArticleView
+from tuireader.app.shell.render import CURRENT_MATCH_STYLE, MATCH_STYLE
 from tuireader.core.workspace import Workspace
 
 LONG = "Long Article\n\n" + "\n\n".join(

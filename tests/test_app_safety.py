@@ -4,11 +4,7 @@ trigger nothing — in the library, the reader, search results and the command p
 from __future__ import annotations
 
 import pytest
-
-from tuireader.app.app import TuiReaderApp
-from tuireader.app.screens.reader import ReaderScreen
-from tuireader.app.screens.search import DEBOUNCE, SearchScreen
-from tuireader.app.testing import (
+from app_harness import (
     HOSTILE_TEXT,
     make_workspace,
     screen_click_actions,
@@ -16,6 +12,10 @@ from tuireader.app.testing import (
     screen_text,
     wait_until_ready,
 )
+
+from tuireader.app.app import TuiReaderApp
+from tuireader.app.reader.screen import ReaderScreen
+from tuireader.app.search.screen import DEBOUNCE, SearchScreen
 
 HOSTILE_TITLE = "[@click=app.quit]Click me[/] [bold]Bold?[/bold] \x1b[2J"
 # YAML's double-quoted "\\e" is ESC: the catalog title carries a real escape sequence.

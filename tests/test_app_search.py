@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from app_harness import make_workspace, screen_text, wait_until_ready
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.screens.library import LibraryScreen
-from tuireader.app.screens.reader import ReaderScreen
-from tuireader.app.screens.search import DEBOUNCE, SearchScreen
-from tuireader.app.testing import make_workspace, screen_text, wait_until_ready
+from tuireader.app.library.screen import LibraryScreen
+from tuireader.app.reader.screen import ReaderScreen
+from tuireader.app.search.screen import DEBOUNCE, SearchScreen
 from tuireader.core.workspace import Workspace
 
 
@@ -157,7 +157,7 @@ async def test_index_build_shows_progress_then_hides(tmp_path):
         app.index_changed.subscribe(app, lambda state: phases.append(state.phase))
         await wait_until_ready(pilot)
         assert phases[0] == "checking" and "building" in phases and phases[-1] == "ready"
-        from tuireader.app.widgets.index_status import IndexStatus
+        from tuireader.app.shell.index_status import IndexStatus
 
         assert not app.screen.query_one(IndexStatus).display
 

@@ -11,10 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app_harness import wait_until_ready
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.screens.search import DEBOUNCE, SearchScreen
-from tuireader.app.testing import wait_until_ready
+from tuireader.app.search.screen import DEBOUNCE, SearchScreen
 from tuireader.core.workspace import Workspace
 
 BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -7,18 +7,18 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
-
-from tuireader.app.testing import make_workspace
+from app_harness import make_workspace
 
 SCRIPT = textwrap.dedent(
     """
     import asyncio, json, sys
     from tuireader.core.workspace import Workspace
     from tuireader.app.app import TuiReaderApp
-    from tuireader.app.screens.search import SearchScreen
-    from tuireader.app.testing import wait_until_ready
+    from tuireader.app.search.screen import SearchScreen
+    from app_harness import wait_until_ready
 
     def heavy():
         return sorted(m for m in ("spacy", "whoosh", "torch") if m in sys.modules)
@@ -61,7 +61,11 @@ def run_app_script(root, check_index: bool, config) -> dict[str, object]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={"TUIREADER_CONFIG_DIR": str(config), "PATH": "/usr/bin:/bin"},
+        env={
+            "TUIREADER_CONFIG_DIR": str(config),
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(Path(__file__).parent),  # app_harness
+        },
     )
     assert result.returncode == 0, result.stderr[-3000:]
     data: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tuireader.app import bindings
-from tuireader.app.library_model import (
+from tuireader.app.library.screen import columns_for
+from tuireader.app.shell import bindings
+from tuireader.app.shell.article_rows import (
     SORT_KEYS,
     LibraryRow,
     filter_rows,
     next_sort_key,
     sort_rows,
 )
-from tuireader.app.reading_state import ReadingState
-from tuireader.app.render import CURRENT_MATCH_STYLE, MATCH_STYLE, clean_text, safe_content
-from tuireader.app.screens.library import columns_for
+from tuireader.app.shell.render import CURRENT_MATCH_STYLE, MATCH_STYLE, clean_text, safe_content
+from tuireader.app.state.reading_state import ReadingState
 from tuireader.core.corpus import clean_for_display
 
 

@@ -1,4 +1,4 @@
-"""CSL-JSON records and citation keys (tuireader.core.citations)."""
+"""CSL-JSON records and citation keys (tuireader.core.export.citations)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 from test_export_support import GOLDEN, check_golden, copy_bundled, special_workspace
 
-from tuireader.core.citations import (
+from tuireader.core.corpus import Article, ArticleMeta
+from tuireader.core.export.citations import (
     DEFAULT_CSL_TYPE,
     ascii_fold,
     base_key,
@@ -19,9 +20,8 @@ from tuireader.core.citations import (
     parse_date,
     split_name,
 )
-from tuireader.core.corpus import Article, ArticleMeta
-from tuireader.core.export import workspace_records
-from tuireader.core.formats import to_csl_json
+from tuireader.core.export.exporter import workspace_records
+from tuireader.core.export.formats import to_csl_json
 
 SCHEMA = json.loads((GOLDEN / "csl-data-subset.schema.json").read_text(encoding="utf-8"))
 

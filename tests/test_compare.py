@@ -1,4 +1,4 @@
-"""Paragraph alignment (tuireader.core.compare) and the `compare` command, on constructed
+"""Paragraph alignment (tuireader.core.compare.align) and the `compare` command, on constructed
 article pairs whose right answers are known by construction."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tuireader.cli import main
-from tuireader.core.compare import (
+from tuireader.core.compare.align import (
     align,
     compare,
     entity_map,

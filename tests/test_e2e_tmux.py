@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from tuireader.app.testing import TmuxSession
+from app_harness import TmuxSession
 
 pytestmark = [
     pytest.mark.e2e,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from test_entities_support import ARTICLE_B, FakeDoc, FakeNlp, write_workspace
 
-from tuireader.core.entities import INDEX_FILE, NER_FILE, EntityIndex
-from tuireader.core.entity_extract import Mention, run_ner
+from tuireader.core.entities.extract import Mention, run_ner
+from tuireader.core.entities.index import INDEX_FILE, NER_FILE, EntityIndex
 from tuireader.core.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -193,7 +193,7 @@ def test_warm_start_never_imports_spacy(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from tuireader.core.workspace import Workspace\n"
-        "from tuireader.core.entities import EntityIndex\n"
+        "from tuireader.core.entities.index import EntityIndex\n"
         f"ws = Workspace.open({str(tmp_path)!r})\n"
         "cached = EntityIndex.load_cached(ws)\n"
         "built = EntityIndex.build(ws)\n"

@@ -9,7 +9,7 @@ import pytest
 from test_entities_support import FakeNlp, write_workspace
 
 from tuireader.cli import main
-from tuireader.core.entities import EntityIndex
+from tuireader.core.entities.index import EntityIndex
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pytest
 from test_entities_support import many, mention
 
 from tuireader.core.corpus import Article, ArticleMeta, mark_furniture, split_paragraphs
-from tuireader.core.entities import EntityIndex
-from tuireader.core.entity_extract import RawEntity, clean_span, to_mentions
-from tuireader.core.entity_groups import AliasRules, is_variant, load_alias_rules
+from tuireader.core.entities.extract import RawEntity, clean_span, to_mentions
+from tuireader.core.entities.groups import AliasRules, is_variant, load_alias_rules
+from tuireader.core.entities.index import EntityIndex
 
 
 def names(index: EntityIndex, kind: str | None = None) -> set[str]:

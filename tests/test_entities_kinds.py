@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from test_entities_support import many, mention
 
-from tuireader.core.entities import EntityIndex
-from tuireader.core.entity_extract import refine_name_span
-from tuireader.core.entity_groups import group_mentions, refine_mentions
+from tuireader.core.entities.extract import refine_name_span
+from tuireader.core.entities.groups import group_mentions, refine_mentions
+from tuireader.core.entities.index import EntityIndex
 
 
 def kind_of(index: EntityIndex, name: str) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.core.entities import EntityIndex
-from tuireader.core.entity_extract import load_ner, pipes_to_exclude
+from tuireader.core.entities.extract import load_ner, pipes_to_exclude
+from tuireader.core.entities.index import EntityIndex
 from tuireader.core.settings import DEFAULT_SPACY_MODEL
 from tuireader.core.workspace import Workspace
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tuireader.core.entity_extract import Mention
+from tuireader.core.entities.extract import Mention
 from tuireader.core.workspace import Workspace
 
 # The fake model's "knowledge": whole-word spellings and the label it gives them.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from test_entities_support import FakeNlp
 
-from tuireader.core.entities import EntityIndex
+from tuireader.core.entities.index import EntityIndex
 from tuireader.core.workspace import Workspace
 
 FILES = {

@@ -1,4 +1,4 @@
-"""Exporting annotations (tuireader.core.export): scope, quote check, the Markdown and text
+"""Exporting annotations (tuireader.core.export.exporter): scope, quote check, the Markdown and text
 documents, updating files in place, and pandoc rendering the Markdown export."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from test_export_support import (
     special_workspace,
 )
 
-from tuireader.core import export
-from tuireader.core.export import ExportError, merge_blocks, parse_blocks, select, write
+from tuireader.core.export import exporter as export
+from tuireader.core.export.exporter import ExportError, merge_blocks, parse_blocks, select, write
 from tuireader.core.workspace import UnknownArticleError, Workspace
 
 PANDOC = shutil.which("pandoc")
@@ -195,7 +195,7 @@ def test_pandoc_renders_markdown_with_bibliography(workspace: Workspace, tmp_pat
 @pytest.mark.skipif(PANDOC is None, reason="pandoc is not installed")
 def test_pandoc_uses_the_chosen_style(workspace: Workspace, tmp_path: Path) -> None:
     """With a style, the new document's front matter names its CSL file for pandoc."""
-    from tuireader.core.styles import resolve_style
+    from tuireader.core.export.styles import resolve_style
 
     path = tmp_path / "notes.md"
     write(select(workspace), "md", path, csl_file=str(resolve_style("apa").path))
@@ -252,7 +252,7 @@ def test_write_then_update_markdown_keeps_user_text(workspace: Workspace, tmp_pa
     path.write_text(edited, encoding="utf-8")
 
     # Then edits a note, adds an annotation on 000 and one on 003, deletes nothing.
-    from tuireader.core.annotations import AnnotationStore
+    from tuireader.core.annotations.store import AnnotationStore
 
     store = AnnotationStore(workspace.annotations_dir)
     prison = store.load("000_55308b7769cb3055").get("a000prison")

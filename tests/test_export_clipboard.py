@@ -1,4 +1,4 @@
-"""OSC 52 clipboard sequences and the file fallback (tuireader.core.clipboard)."""
+"""OSC 52 clipboard sequences and the file fallback (tuireader.core.export.clipboard)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.core.clipboard import (
+from tuireader.core.export.clipboard import (
     OSC52_MAX_BYTES,
     ClipboardTooLarge,
     osc52_fits,

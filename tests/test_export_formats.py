@@ -29,9 +29,9 @@ from test_export_support import (
     special_workspace,
 )
 
-from tuireader.core.citations import csl_records
-from tuireader.core.export import workspace_records
-from tuireader.core.formats import (
+from tuireader.core.export.citations import csl_records
+from tuireader.core.export.exporter import workspace_records
+from tuireader.core.export.formats import (
     bibtex_entry,
     escape_latex,
     escape_markdown,

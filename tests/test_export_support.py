@@ -15,7 +15,8 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from tuireader.core.annotations import Annotation, AnnotationStore, new_annotation
+from tuireader.core.annotations.model import Annotation, new_annotation
+from tuireader.core.annotations.store import AnnotationStore
 from tuireader.core.corpus import Article
 from tuireader.core.workspace import Workspace
 

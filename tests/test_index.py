@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.core.index import QueryError
+from tuireader.core.search.index import QueryError
 from tuireader.core.workspace import Workspace
 
 STORY_A = """Camps in the West

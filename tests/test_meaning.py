@@ -1,4 +1,4 @@
-"""Meaning vectors (tuireader.core.meaning) and how alignment uses them.
+"""Meaning vectors (tuireader.core.compare.meaning) and how alignment uses them.
 
 The alignment tests give constructed vectors whose cosines are known, so each rule (a lift
 for a pair that says the same thing, a veto for shared words on different subjects, no pair
@@ -19,7 +19,7 @@ import pytest
 from test_compare import A_PARAGRAPHS, B_PARAGRAPHS, write_article
 
 from tuireader.cli import main
-from tuireader.core.compare import (
+from tuireader.core.compare.align import (
     MEANING_FLOOR,
     MEANING_FULL,
     MEANING_WEIGHT,
@@ -27,14 +27,14 @@ from tuireader.core.compare import (
     comparison_meaning,
     comparison_passages,
 )
-from tuireader.core.corpus import Article
-from tuireader.core.meaning import (
+from tuireader.core.compare.meaning import (
     DIMENSIONS,
     Encoder,
     VectorStore,
     meaning_vectors,
     text_key,
 )
+from tuireader.core.corpus import Article
 from tuireader.core.settings import Settings
 from tuireader.core.workspace import Workspace
 

@@ -1,4 +1,4 @@
-"""Passage search and the lexical model (tuireader.core.passages)."""
+"""Passage search and the lexical model (tuireader.core.compare.passages)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tuireader.core import passages
-from tuireader.core.corpus import Article, load_article
-from tuireader.core.passages import (
+from tuireader.core.compare import passages
+from tuireader.core.compare.passages import (
     PassageIndex,
     cosine,
     idf_weights,
@@ -17,6 +16,7 @@ from tuireader.core.passages import (
     tfidf_vector,
     variant_map,
 )
+from tuireader.core.corpus import Article, load_article
 
 TEXTS = {
     "budget": [

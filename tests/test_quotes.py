@@ -1,4 +1,4 @@
-"""Shared quotations (tuireader.core.quotes): the small edits writers make when quoting."""
+"""Shared quotations (tuireader.core.compare.quotes): the small edits writers make when quoting."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tuireader.core.compare.quotes import SharedQuote, normalise, shared_quotes
 from tuireader.core.corpus import Article, load_article
-from tuireader.core.quotes import SharedQuote, normalise, shared_quotes
 
 FILLER_A = (
     "The village bakery has changed its sourdough recipe after forty years, using rye flour "

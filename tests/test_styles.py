@@ -1,4 +1,4 @@
-"""Formatted citations with citeproc-py (tuireader.core.styles), checked against golden
+"""Formatted citations with citeproc-py (tuireader.core.export.styles), checked against golden
 files that were reviewed by hand against each style's rules (tests/golden/REVIEW.md)."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from test_export_support import check_golden, copy_bundled, special_workspace
 
-from tuireader.core.citations import csl_records
-from tuireader.core.export import workspace_records
-from tuireader.core.styles import (
+from tuireader.core.export.citations import csl_records
+from tuireader.core.export.exporter import workspace_records
+from tuireader.core.export.styles import (
     CiteRequest,
     StyleError,
     UnknownStyleError,
@@ -223,7 +223,7 @@ def test_mla_substitutes_repeated_authors(records: list[dict[str, Any]]) -> None
 
 
 def test_nested_quotes_are_flipped() -> None:
-    from tuireader.core.styles import flip_nested_quotes
+    from tuireader.core.export.styles import flip_nested_quotes
 
     assert flip_nested_quotes("““Quotes” & more.”") == "“‘Quotes’ & more.”"
     assert flip_nested_quotes("“a” and “b”") == "“a” and “b”"

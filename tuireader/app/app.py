@@ -3,7 +3,7 @@
 Start-up order (see DESIGN.md "Responsiveness"): the library screen is shown at once; the
 articles are read in a thread worker; then the search index is checked (and updated or built)
 in another, posting IndexProgress messages the status bars show. Whoosh is imported only by
-that worker (tuireader.core.index), spaCy never at start-up. Screens other than the library
+that worker (tuireader.core.search.index), spaCy never at start-up. Screens other than the library
 are imported when first opened.
 """
 
@@ -19,17 +19,31 @@ from textual.binding import BindingType
 from textual.signal import Signal
 from textual.theme import Theme
 
+from tuireader.app.commands import PROVIDERS
+from tuireader.app.library.screen import LibraryScreen
+from tuireader.app.shell import bindings
+from tuireader.app.shell.messages import ArticlesLoaded, IndexFailed, IndexProgress, IndexReady
+from tuireader.app.shell.navigation import (
+    CompareArticles,
+    CompareWith,
+    FindSimilar,
+    OpenAnnotations,
+    OpenArticle,
+    OpenEntities,
+    OpenEntityArticles,
+    OpenExport,
+    OpenFigures,
+    OpenHelp,
+    OpenPairFigures,
+    OpenSearch,
+)
+from tuireader.app.shell.render import clean_text
+from tuireader.app.state.entities import AppEntities, EntitiesUpdate
+from tuireader.app.state.index_state import IndexState
+from tuireader.app.state.reading_state import ReadingState
 from tuireader.core.corpus import Article
 from tuireader.core.settings import Settings
 from tuireader.core.workspace import Workspace
-
-from . import bindings
-from .commands import PROVIDERS
-from .entity_state import AppEntities, EntitiesUpdate
-from .index_state import IndexState
-from .messages import ArticlesLoaded, IndexFailed, IndexProgress, IndexReady
-from .reading_state import ReadingState
-from .screens.library import LibraryScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -39,6 +53,9 @@ SMALL_WORKSPACE = 50
 frame; bigger corpora are read in a worker while the library shows "Loading…"."""
 MAX_WARNING_TOASTS = 5
 """Load warnings shown one by one; beyond that they are summed up in one notification."""
+
+
+ScreenT = TypeVar("ScreenT", bound="Screen[Any]")
 
 
 def is_small(seeds: Path) -> bool:
@@ -52,9 +69,6 @@ def is_small(seeds: Path) -> bool:
     except OSError:
         return False  # let the worker report the problem
     return True
-
-
-ScreenT = TypeVar("ScreenT", bound="Screen[Any]")
 
 
 class TuiReaderApp(App[None]):
@@ -81,6 +95,7 @@ class TuiReaderApp(App[None]):
         super().__init__()
         self.workspace = workspace
         """The workspace being read."""
+        workspace.use_entity_spellings(lambda name: _entity_spellings(workspace, name))
         self.settings = settings if settings is not None else Settings.load()
         """Theme, keymap and citation style from settings.yaml."""
         self.check_index_on_start = check_index
@@ -97,7 +112,7 @@ class TuiReaderApp(App[None]):
         """Where the index check/build stands."""
         self.index_changed: Signal[IndexState] = Signal(self, "index-changed")
         """Published with every new IndexState."""
-        self.entities = AppEntities(self, checking=check_index)
+        self.entities = AppEntities(self, workspace, self.check_search_index, checking=check_index)
         """Named entities: the cached index and its extraction (after the search index)."""
         self.reading_state = ReadingState.load(workspace.root)
         """Remembered open article and positions for this workspace."""
@@ -235,7 +250,7 @@ class TuiReaderApp(App[None]):
         """The search part of check_search_index (in its thread)."""
         self.post_message(IndexProgress(0, 0, "checking"))
         try:
-            index = self.workspace.index  # first use imports tuireader.core.index (Whoosh)
+            index = self.workspace.index  # first use imports tuireader.core.search.index (Whoosh)
             articles = self.articles
             if not rebuild and index.is_current(articles):
                 self.post_message(IndexReady(f"{len(articles):,} articles indexed.", []))
@@ -278,25 +293,40 @@ class TuiReaderApp(App[None]):
         self._set_index_state(IndexState("failed", message=message.error))
 
     # ------------------------------------------------------------------ navigation
+    # Every screen is built here, from a navigation message (tuireader.app.shell.navigation)
+    # or an action: the target gets all it needs through its constructor. An open screen is
+    # reused only when nothing but readers opened from it lies above it (see `_return_to`);
+    # otherwise a new one is pushed, so escape always goes back through the screens the user
+    # came through.
     def open_article(
         self,
         article_id: str,
         paragraph: int | None = None,
         query: str | None = None,
         exact: bool = False,
+        focus_annotation: str | None = None,
+        entity: str | None = None,
     ) -> None:
         """Open an article in the reader (replacing a reader that is on top)."""
-        from .screens.reader import ReaderScreen
+        from tuireader.app.reader.screen import ReaderScreen
+        from tuireader.app.shell.help import HelpScreen
 
         article = self.articles.get(article_id)
         if article is None:
             self.notify(f"No article {article_id!r}.", severity="error", markup=False)
             return
+        if paragraph is None and entity is not None:
+            paragraph = self.entities.first_mention(article_id, entity)
         if paragraph is None and query is None:
             paragraph = self.reading_state.positions.get(article_id)
-        screen = ReaderScreen(article, paragraph=paragraph, query=query, exact=exact)
-        from .screens.help import HelpScreen
-
+        screen = ReaderScreen(
+            article,
+            paragraph=paragraph,
+            query=query,
+            exact=exact,
+            focus_annotation=focus_annotation,
+            entity=entity,
+        )
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()  # opened from the palette over the help screen
         if isinstance(self.screen, ReaderScreen):
@@ -306,48 +336,207 @@ class TuiReaderApp(App[None]):
             self.push_screen(screen)
         self.reading_state.remember(article_id, paragraph or 1, is_open=True)
 
-    def action_search(self) -> None:
-        """Open corpus search, or go back to the search already open under this screen."""
-        from .screens.search import SearchScreen
+    def on_open_article(self, message: OpenArticle) -> None:
+        """A screen or command asked for an article."""
+        self.open_article(
+            message.article_id,
+            paragraph=message.paragraph,
+            query=message.query,
+            exact=message.exact,
+            focus_annotation=message.focus_annotation,
+            entity=message.entity,
+        )
 
-        screen = self.back_to(SearchScreen)
-        if screen is not None:
-            screen.action_focus_query()
+    def action_search(self, query: str | None = None) -> None:
+        """Open corpus search (focusing the query box of a search that is on top)."""
+        from tuireader.app.search.screen import SearchScreen
+
+        screen = self._return_to(SearchScreen)
+        if screen is None:
+            self.push_screen(SearchScreen(query or ""))
             return
-        self.push_screen(SearchScreen())
+        if query is not None:
+            screen.set_query(query)
+        screen.action_focus_query()
+
+    def on_open_search(self, message: OpenSearch) -> None:
+        """A screen or command asked for a search (e.g. every spelling of an entity)."""
+        self.action_search(message.query)
+
+    def on_compare_articles(self, message: CompareArticles) -> None:
+        """Show two articles side by side."""
+        from tuireader.app.compare.screen import CompareScreen
+
+        a, b = self.articles.get(message.a_id), self.articles.get(message.b_id)
+        if a is None or b is None:
+            missing = message.a_id if a is None else message.b_id
+            self.notify(f"No article {missing!r}.", severity="error", markup=False)
+            return
+        if a.id == b.id:
+            self.notify("Pick another article: that is the same one.", severity="warning")
+            return
+        self.push_screen(
+            CompareScreen(a, b, a_paragraph=message.a_paragraph, b_paragraph=message.b_paragraph)
+        )
+
+    def on_compare_with(self, message: CompareWith) -> None:
+        """Ask for the other article (or both), then compare."""
+        from tuireader.app.shell.pick_article import PickArticleDialog
+
+        if not self.articles_loaded:
+            self.notify("The articles are still loading.", severity="warning")
+            return
+        if len(self.articles) < 2:
+            self.notify("Comparing needs at least two articles.", severity="warning")
+            return
+        article_id, paragraph = message.article_id, message.paragraph
+        if article_id is None:
+
+            def first(chosen: str | None) -> None:
+                if chosen is not None:
+                    self.post_message(CompareWith(chosen))
+
+            self.push_screen(PickArticleDialog("Compare two articles: the first is…"), first)
+            return
+        article = self.articles.get(article_id)
+        if article is None:
+            self.notify(f"No article {article_id!r}.", severity="error", markup=False)
+            return
+
+        def chosen(other: str | None) -> None:
+            if other is not None:
+                self.post_message(CompareArticles(article_id, other, a_paragraph=paragraph))
+
+        title = clean_text(article.title)
+        self.push_screen(PickArticleDialog(f"Compare “{title}” with…", exclude=article_id), chosen)
+
+    def on_find_similar(self, message: FindSimilar) -> None:
+        """Who else says this: passages like the reader's selection or paragraph."""
+        from tuireader.app.compare.passages_screen import PassagesScreen
+
+        article = self.articles.get(message.article_id)
+        if article is None:
+            return
+        if not message.text.strip():
+            self.notify("Nothing to look for here: the paragraph is empty.", severity="warning")
+            return
+        self.push_screen(PassagesScreen(article, message.paragraph, message.text, message.label))
+
+    def on_open_pair_figures(self, message: OpenPairFigures) -> None:
+        """The figures of a comparison (f in compare); the figure chosen goes back to the
+        compare screen through the message's callback."""
+        from tuireader.app.compare.figures_screen import PairFiguresScreen
+
+        def chosen(place: tuple[int, int] | None) -> None:
+            if place is not None:
+                message.on_chosen(place)
+
+        self.push_screen(PairFiguresScreen(message.comparison), chosen)
+
+    def action_figures(self) -> None:
+        """Figures several articles give for the same thing (F)."""
+        from tuireader.app.compare.figures_screen import CorpusFiguresScreen
+
+        if self._return_to(CorpusFiguresScreen) is None:
+            self.push_screen(CorpusFiguresScreen())
+
+    def on_open_figures(self, _message: OpenFigures) -> None:
+        """A command asked for the figures across articles."""
+        self.action_figures()
+
+    def action_entities(self) -> None:
+        """Open the entities screen (E)."""
+        from tuireader.app.entities.screen import EntitiesScreen
+
+        if self._return_to(EntitiesScreen) is None:
+            self.push_screen(EntitiesScreen())
+
+    def on_open_entities(self, _message: OpenEntities) -> None:
+        """A command asked for the entities screen."""
+        self.action_entities()
+
+    def on_open_entity_articles(self, message: OpenEntityArticles) -> None:
+        """The articles that name an entity (o)."""
+        from tuireader.app.entities.articles_screen import EntityArticlesScreen
+
+        entity = self.entities.entity(message.entity_id)
+        if entity is None:
+            self.notify("That entity is no longer in the index.", severity="warning")
+            return
+        self.push_screen(EntityArticlesScreen(entity))
+
+    def action_annotations(self) -> None:
+        """Open the annotations view (A), or reload the one on top."""
+        from textual.screen import ModalScreen
+
+        from tuireader.app.annotations.screen import AnnotationsScreen
+
+        if isinstance(self.screen, ModalScreen):
+            return  # finish the dialog (or palette) first
+        screen = self._return_to(AnnotationsScreen)
+        if screen is None:
+            self.push_screen(AnnotationsScreen())
+        else:
+            screen.load()
+
+    def on_open_annotations(self, _message: OpenAnnotations) -> None:
+        """A command asked for the annotations view."""
+        self.action_annotations()
+
+    def action_export(self) -> None:
+        """Open the export dialog (x) for the article being read or under the cursor."""
+        self.post_message(OpenExport(self._article_in_view()))
+
+    def on_open_export(self, message: OpenExport) -> None:
+        """The export dialog over the current screen (once: not over itself). The dialog
+        returns the checked request; `export_annotations` writes it and reports."""
+        from functools import partial
+
+        from tuireader.app.citing.export_dialog import ExportDialog
+        from tuireader.app.citing.exporting import export_annotations
+        from tuireader.app.reader.screen import ReaderScreen
+
+        if any(isinstance(screen, ExportDialog) for screen in self.screen_stack):
+            return
+        article = self.articles.get(message.article_id) if message.article_id else None
+        in_reader = article is not None and any(
+            isinstance(screen, ReaderScreen) and screen.article.id == article.id
+            for screen in self.screen_stack
+        )
+        self.push_screen(
+            ExportDialog(
+                article.id if article else None,
+                article.title if article else None,
+                in_reader,
+                export=partial(export_annotations, self),
+            )
+        )
+
+    def _article_in_view(self) -> str | None:
+        """The article the user is on: the open reader's, else the library row under the
+        cursor (None elsewhere)."""
+        from tuireader.app.library.screen import LibraryScreen
+        from tuireader.app.reader.screen import ReaderScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ReaderScreen):
+                return screen.article.id
+            if isinstance(screen, LibraryScreen):
+                return screen.current_id()
+        return None
 
     def action_help(self) -> None:
         """Show the keys (or close the help screen)."""
-        from .screens.help import HelpScreen
+        from tuireader.app.shell.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         else:
             self.push_screen(HelpScreen())
 
-    def action_export(self) -> None:
-        """Open the export dialog (x): annotations and references to a file."""
-        from .dialogs.export import open_export_dialog
-
-        open_export_dialog(self)
-
-    def action_entities(self) -> None:
-        """Open the entities screen (E), or go back to the one already open."""
-        from .screens.entities import open_entities_screen
-
-        open_entities_screen(self)
-
-    def action_figures(self) -> None:
-        """Figures several articles give for the same thing (F); see comparing.py."""
-        from .comparing import open_figures
-
-        open_figures(self)
-
-    def action_annotations(self) -> None:
-        """Open the annotations view (A), or go back to the one already open."""
-        from .screens.annotations import open_annotations_view
-
-        open_annotations_view(self)
+    def on_open_help(self, _message: OpenHelp) -> None:
+        """A command asked for the keys."""
+        self.action_help()
 
     def action_library(self) -> None:
         """Back to the library (closing everything above it)."""
@@ -355,28 +544,34 @@ class TuiReaderApp(App[None]):
             self._leave(self.screen)
             self.pop_screen()
 
-    def back_to(self, screen_type: type[ScreenT]) -> ScreenT | None:
-        """Close the screens above the open screen of this type (remembering the position of
-        any reader closed) and return it; None when no such screen is open."""
+    def _return_to(self, screen_type: type[ScreenT]) -> ScreenT | None:
+        """The open screen of this type when only readers (opened from it) lie above it:
+        those are closed (positions remembered) and it is returned. None otherwise: then the
+        caller pushes a new one, so the screens in between stay to go back through."""
+        from tuireader.app.reader.screen import ReaderScreen
+
         stack = self.screen_stack
-        for position, screen in enumerate(stack):
+        for position in range(len(stack) - 1, 0, -1):
+            screen = stack[position]
             if isinstance(screen, screen_type):
-                for above in stack[position + 1 :]:
-                    self._leave(above)
+                for _above in stack[position + 1 :]:
+                    self._leave(self.screen)
                     self.pop_screen()
                 return screen
+            if not isinstance(screen, ReaderScreen):
+                return None
         return None
 
     def _leave(self, screen: Screen[object]) -> None:
         """Remember the position of a reader that is being closed."""
-        from .screens.reader import ReaderScreen
+        from tuireader.app.reader.screen import ReaderScreen
 
         if isinstance(screen, ReaderScreen):
             screen.remember(is_open=False)
 
     async def action_quit(self) -> None:
         """Remember the open article and position, then quit."""
-        from .screens.reader import ReaderScreen
+        from tuireader.app.reader.screen import ReaderScreen
 
         self.quitting = True
         if isinstance(self.screen, ReaderScreen):
@@ -385,3 +580,11 @@ class TuiReaderApp(App[None]):
             self.reading_state.close_article()
             self.reading_state.save()
         self.exit()
+
+
+def _entity_spellings(workspace: Workspace, name: str) -> list[str]:
+    """Every spelling of an entity for `entity:"Name"` searches, from the entity cache. The
+    entity modules are imported at the first such search, never at start-up."""
+    from tuireader.core.entities.index import entity_spellings
+
+    return entity_spellings(workspace, name)

@@ -1,29 +1,29 @@
-"""Command palette providers: articles by title, and the app's commands.
+"""Command palette providers: articles by title, the app's own commands, and every
+feature's global provider (PROVIDERS, which the app adds to `App.COMMANDS`).
 
-Extension point: a provider for entities (once tuireader.core.entities exists) goes in
-PROVIDERS below; the app adds every entry to `App.COMMANDS`. A provider reaches the app's
-data through `self.app` (articles, workspace) and acts through the app's methods
-(`open_article`, `action_search`, ...).
+Part of the composition root, next to app.py: it gathers the features' providers but
+imports no screen. A provider reads the app's data through `reader_context(self.screen)` and
+acts by posting navigation messages (tuireader.app.shell.navigation) or running app actions.
+Commands for one screen only live in that screen's COMMANDS (e.g. ReaderScreen's).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
+from textual.message import Message
 
-from .annotation_commands import AnnotationCommands
-from .citing import CitationCommands
-from .comparing import CompareCommands
-from .entity_commands import EntityCommands
-from .palette import CommandListProvider, highlight_plain
-from .render import clean_text, safe_content
-
-if TYPE_CHECKING:
-    from .app import TuiReaderApp
+from tuireader.app.annotations.commands import AnnotationCommands
+from tuireader.app.citing.commands import CitationCommands
+from tuireader.app.compare.commands import CompareCommands
+from tuireader.app.context import ReaderContext, reader_context
+from tuireader.app.entities.commands import EntityCommands
+from tuireader.app.shell.navigation import OpenArticle, OpenHelp, OpenSearch
+from tuireader.app.shell.palette import Command, CommandListProvider, highlight_plain
+from tuireader.app.shell.render import clean_text, safe_content
 
 DISCOVER_ARTICLES = 10
 """Articles listed when the palette opens with nothing typed."""
@@ -35,12 +35,16 @@ class ArticleCommands(Provider):
     """Open an article by (fuzzy) title or id."""
 
     @property
-    def reader_app(self) -> TuiReaderApp:
-        """The app, typed."""
-        return cast("TuiReaderApp", self.app)
+    def context(self) -> ReaderContext:
+        """The app's data (articles, reading state)."""
+        return reader_context(self.screen)
+
+    def _open(self, article_id: str) -> None:
+        """Open the article (a new message each time: a posted message is not re-posted)."""
+        self.app.post_message(OpenArticle(article_id))
 
     def _help(self, article_id: str) -> str:
-        article = self.reader_app.articles[article_id]
+        article = self.context.articles[article_id]
         meta = article.meta
         parts = [p for p in (meta.container, meta.issued, article.id) if p]
         # Hit.help is read as markup by Textual: escape it, it comes from the article.
@@ -48,24 +52,23 @@ class ArticleCommands(Provider):
 
     async def discover(self) -> Hits:
         """The most recently read article first, then the library's first few."""
-        app = self.reader_app
-        ids = list(app.articles)
-        recent = [i for i in reversed(app.reading_state.positions) if i in app.articles]
+        context = self.context
+        ids = list(context.articles)
+        recent = [i for i in reversed(context.reading_state.positions) if i in context.articles]
         for article_id in list(dict.fromkeys(recent + ids))[:DISCOVER_ARTICLES]:
-            title = clean_text(app.articles[article_id].title)
+            title = clean_text(context.articles[article_id].title)
             yield DiscoveryHit(
                 safe_content(title),
-                partial(app.open_article, article_id),
+                partial(self._open, article_id),
                 text=title,
                 help=self._help(article_id),
             )
 
     async def search(self, query: str) -> Hits:
         """Articles whose title or id fuzzily matches `query`."""
-        app = self.reader_app
         matcher = self.matcher(query)
         scored: list[tuple[float, str, str]] = []
-        for article_id, article in app.articles.items():
+        for article_id, article in self.context.articles.items():
             title = clean_text(article.title)
             score = max(matcher.match(title), matcher.match(article_id) * 0.9)
             if score > 0:
@@ -75,7 +78,7 @@ class ArticleCommands(Provider):
             yield Hit(
                 score,
                 highlight_plain(matcher, title),
-                partial(app.open_article, article_id),
+                partial(self._open, article_id),
                 text=title,
                 help=self._help(article_id),
             )
@@ -84,21 +87,25 @@ class ArticleCommands(Provider):
 class ActionCommands(CommandListProvider):
     """The app's own commands (search, help, index, folding)."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app = cast("TuiReaderApp", self.app)
+    def _commands(self) -> list[Command]:
+        app = self.app
+
+        def post(message: Callable[[], Message]) -> Callable[[], object]:
+            return lambda: app.post_message(message())
+
         return [
-            ("Search the corpus", "Open corpus search (/)", app.action_search),
-            ("Keys and help", "Every key binding (?)", app.action_help),
-            ("Library", "Back to the list of articles", app.action_library),
+            ("Search the corpus", "Open corpus search (/)", post(OpenSearch)),
+            ("Keys and help", "Every key binding (?)", post(OpenHelp)),
+            ("Library", "Back to the list of articles", partial(app.run_action, "app.library")),
             (
                 "Reload the articles",
                 "Re-read seeds/ (new or edited files) and update the index",
-                app.action_reload,
+                partial(app.run_action, "app.reload"),
             ),
             (
                 "Rebuild the search index",
                 "Build the index from scratch",
-                partial(app.check_search_index, True),
+                partial(reader_context(self.screen).check_search_index, True),
             ),
         ]
 
@@ -111,4 +118,4 @@ PROVIDERS: list[type[Provider]] = [
     AnnotationCommands,
     CompareCommands,
 ]
-"""Providers the app registers (append an EntityCommands provider here)."""
+"""Providers the app registers: a feature's commands for every screen go here."""

@@ -3,6 +3,8 @@
 Each subcommand lives in its own module here and exposes `register(subparsers)`, which adds
 its parser and sets `handler=` to a function `(args, workspace) -> int`. With no subcommand
 the app opens. Exit codes: 0 success, 2 user error (with a clear message, no traceback).
+With `--json`, an error is also a JSON object on stdout, {"error": "...", "exit_code": 2}, for the
+script reading it; the line on stderr stays for the person watching.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from tuireader import __version__
-from tuireader.cli.common import UserError, open_workspace
+from tuireader.cli.common import UserError, open_workspace, print_json
 
 # Modules under tuireader.cli that register subcommands, in help order.
 COMMAND_MODULES = (
@@ -26,10 +29,33 @@ COMMAND_MODULES = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, reporting a usage error as JSON when the command line asks for
+    `--json` (a script reading stdout gets an answer it can parse)."""
+
+    json_errors = False
+    """Set by `main` when the arguments include --json (subparsers share the class)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Report a usage error and exit 2."""
+        if _Parser.json_errors:
+            print_json({"error": f"{self.prog}: {message}", "exit_code": 2})
+        super().error(message)
+
+
+def _fail(message: str, code: int, as_json: bool) -> int:
+    """Tell the user what went wrong (stderr, and a JSON object on stdout under --json);
+    the exit code."""
+    if as_json:
+        print_json({"error": message, "exit_code": code})
+    print(f"tuireader: {message}", file=sys.stderr)
+    return code
+
+
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     """The argument parser, with every subcommand registered unless `with_commands` is False
     (opening the app needs none of them, and importing them costs start-up time)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tuireader",
         description="Read, search, compare, annotate and cite a corpus of articles.",
     )
@@ -62,6 +88,8 @@ def names_a_command(argv: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tuireader` console script."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in arguments
+    _Parser.json_errors = as_json
     args = build_parser(names_a_command(arguments)).parse_args(arguments)
     try:
         workspace = open_workspace(args.workspace)
@@ -72,10 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args, workspace)
         return code
     except UserError as error:
-        print(f"tuireader: {error}", file=sys.stderr)
-        return 2
+        return _fail(str(error), 2, as_json)
     except KeyboardInterrupt:
-        print("tuireader: interrupted", file=sys.stderr)
-        return 130
+        return _fail("interrupted", 130, as_json)
     except BrokenPipeError:
         return 0

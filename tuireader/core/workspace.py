@@ -18,15 +18,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from tuireader.core.check_cache import remembered_check
 from tuireader.core.corpus import Article, ArticleLoadError, iter_article_paths, load_article
 from tuireader.core.fileio import atomic_write_text
 
 if TYPE_CHECKING:
-    from tuireader.core.index import IndexReport, SearchIndex, SearchResults
+    from tuireader.core.search.index import (
+        EntitySpellings,
+        IndexReport,
+        SearchIndex,
+        SearchResults,
+    )
 
 WORKSPACE_ENV = "TUIREADER_WORKSPACE"
+CHECKED_CATALOG = "catalog-checked.json"  # in indexes/: what checking the catalog found
 ProgressCallback = Callable[[int, int, str], None]
 
 
@@ -54,6 +59,7 @@ class Workspace:
         self.annotations_dir = root / "annotations"
         self.load_warnings: list[str] = []
         self._index: SearchIndex | None = None
+        self._spellings: EntitySpellings | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Workspace:
@@ -71,28 +77,29 @@ class Workspace:
 
     @cached_property
     def catalog(self) -> dict[str, dict[str, Any]]:
-        """Bibliographic metadata from seeds/catalog.yaml, keyed by article id."""
+        """Bibliographic metadata from seeds/catalog.yaml, keyed by article id: only values
+        that passed the catalog's schema; the others become load_warnings."""
         path = self.seeds_dir / "catalog.yaml"
-        if not path.exists():
-            return {}
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" (line {mark.line + 1})" if mark is not None else ""
-            self.load_warnings.append(
-                f"seeds/catalog.yaml is not valid YAML{where}; metadata ignored"
-            )
+            content = path.read_bytes()
+        except FileNotFoundError:
             return {}
-        except (OSError, UnicodeDecodeError) as error:
+        except OSError as error:
             self.load_warnings.append(f"seeds/catalog.yaml cannot be read ({error}); ignored")
             return {}
-        articles = (raw or {}).get("articles") if isinstance(raw, dict) else None
-        if not isinstance(articles, dict):
-            if raw:
-                self.load_warnings.append("seeds/catalog.yaml has no 'articles' mapping; ignored")
-            return {}
-        return {str(k): v for k, v in articles.items() if isinstance(v, dict)}
+
+        def check() -> dict[str, Any]:
+            """Check the catalog's bytes against its schema (plain data, for the cache)."""
+            # Imported here: the catalog schema brings in pydantic, needed only for a check.
+            from tuireader.core.catalog import check_catalog_text
+
+            entries, warnings = check_catalog_text(content)
+            return {"entries": entries, "warnings": warnings}
+
+        # The check runs only when the catalog changed since it last ran (start-up speed).
+        found = remembered_check(content, self.indexes_dir / CHECKED_CATALOG, check)
+        self.load_warnings.extend(str(warning) for warning in found["warnings"])
+        return {str(k): v for k, v in found["entries"].items() if isinstance(v, dict)}
 
     @cached_property
     def articles(self) -> dict[str, Article]:
@@ -139,20 +146,27 @@ class Workspace:
     def index(self) -> SearchIndex:
         """The search index (opened on first use; Whoosh is imported only then)."""
         if self._index is None:
-            from tuireader.core.index import SearchIndex
+            from tuireader.core.search.index import SearchIndex
 
             self._index = SearchIndex(
-                self.indexes_dir / "search", entity_spellings=self.entity_spellings
+                self.indexes_dir / "search", entity_spellings=self._entity_spellings
             )
         return self._index
 
-    def entity_spellings(self, name: str) -> list[str]:
-        """Every spelling of the entity called `name`, from the entity cache (no spaCy is
-        loaded here); [] when entities were never extracted or the name is unknown."""
-        from tuireader.core.entities import EntityIndex
+    def use_entity_spellings(self, spellings: EntitySpellings | None) -> None:
+        """Let searches expand `entity:"Name"` to every spelling `spellings` gives for the
+        name (None: search the name as written).
 
-        entities = EntityIndex.load_cached(self, allow_partial=True)
-        return entities.spellings(name) if entities is not None else []
+        The entity layer plugs its cache in here (`tuireader.core.entities.index.
+        connect_search`, done by the app, the CLI and `EntityIndex.build`): the workspace is
+        the context the features are given, so it knows nothing of entities itself.
+        """
+        self._spellings = spellings
+
+    def _entity_spellings(self, name: str) -> list[str]:
+        """What the search index asks for an entity: term (looked up at each query, so a
+        source plugged in after the index was opened is used too)."""
+        return self._spellings(name) if self._spellings is not None else []
 
     def reindex(
         self, rebuild: bool = False, progress: ProgressCallback | None = None

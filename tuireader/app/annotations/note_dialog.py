@@ -1,0 +1,252 @@
+"""The note dialog: a highlight's label, note and tags (a: new note, e: edit, t: tags only).
+
+ctrl+s (or the Save button, or enter in the tags box) saves; escape cancels, asking for a
+second escape when something was typed, so a stray key never throws a note away. The
+buttons name the keys as the keymap binds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static, TextArea
+
+from tuireader.app.annotations.model import LABELS, parse_tags, shorten
+from tuireader.app.context import reader_context
+from tuireader.app.shell import bindings
+from tuireader.app.shell.bindings import short_key
+from tuireader.app.shell.keys import key_for
+
+QUOTE_CHARS = 220
+"""Longest quote shown at the top of the dialog."""
+
+
+@dataclass(frozen=True)
+class NoteEdit:
+    """What the dialog returns on save."""
+
+    label: str | None
+    note: str
+    tags: list[str]
+
+
+class NoteDialog(ModalScreen[NoteEdit | None]):
+    """Edit the label, note and tags of a highlight (or only its tags)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings.NOTE_DIALOG]
+    DEFAULT_CSS = """
+    NoteDialog {
+        align: center middle;
+    }
+    NoteDialog #note-box {
+        width: 80;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    NoteDialog #note-quote {
+        height: auto;
+        max-height: 4;
+        color: $text-muted;
+        text-style: italic;
+        margin-bottom: 1;
+    }
+    NoteDialog .note-caption {
+        text-style: bold;
+        height: 1;
+    }
+    NoteDialog #note-labels {
+        layout: horizontal;
+        height: 1;
+        border: none;
+        padding: 0;
+        margin-bottom: 1;
+        background: $surface;
+    }
+    NoteDialog #note-labels RadioButton {
+        width: auto;
+        margin-right: 2;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
+    NoteDialog #note-labels:focus-within {
+        background: $boost;
+    }
+    NoteDialog #note-text {
+        height: 6;
+        margin-bottom: 1;
+        background: $boost;
+    }
+    NoteDialog #note-tags {
+        margin-bottom: 1;
+        background: $boost;
+    }
+    NoteDialog #note-text:focus, NoteDialog #note-tags:focus {
+        background: $primary 20%;
+    }
+    NoteDialog #note-buttons {
+        height: 1;
+        align-horizontal: right;
+    }
+    NoteDialog Button {
+        margin-left: 1;
+    }
+    NoteDialog Button:focus {
+        text-style: bold reverse;
+    }
+    NoteDialog #note-hint {
+        height: 1;
+        color: $text-muted;
+        width: 1fr;
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        quote: str,
+        label: str | None,
+        note: str = "",
+        tags: Sequence[str] = (),
+        tags_only: bool = False,
+    ) -> None:
+        """`quote` is the highlighted text (shown shortened); `tags_only` shows only the
+        tags box (t)."""
+        super().__init__()
+        self.title_text = title
+        """The box's title."""
+        self.quote = quote
+        """The highlighted text."""
+        self.label = label
+        """The label chosen when the dialog opens."""
+        self.note = note
+        """The note when the dialog opens."""
+        self.tags = list(tags)
+        """The tags when the dialog opens."""
+        self.tags_only = tags_only
+        """Only the tags can be changed."""
+        self._escape_armed = False
+
+    def compose(self) -> ComposeResult:
+        """Quote, label choice, note, tags, buttons."""
+        with Vertical(id="note-box") as box:
+            box.border_title = self.title_text
+            yield Static(Content(f"“{shorten(self.quote, QUOTE_CHARS)}”"), id="note-quote")
+            if not self.tags_only:
+                yield Static(Content("Label (←/→, space)"), classes="note-caption")
+                with RadioSet(id="note-labels", compact=True):
+                    names = [label.name for label in LABELS]
+                    if self.label is not None and self.label not in names:
+                        names.append(self.label)  # a label set elsewhere (the CLI) is kept
+                    colours = {label.name: label.colour for label in LABELS}
+                    for name in names:
+                        text = Content(name)  # a label from the file is data, not markup
+                        if name in colours:
+                            text = text.stylize(f"#000000 on {colours[name]}")
+                        yield RadioButton(text, value=name == self.label, name=name, compact=True)
+                yield Static(Content("Note"), classes="note-caption")
+                yield TextArea(
+                    self.note, id="note-text", soft_wrap=True, tab_behavior="focus", compact=True
+                )
+            yield Static(Content("Tags (comma-separated)"), classes="note-caption")
+            yield Input(
+                ", ".join(self.tags),
+                placeholder="e.g. detention, testimony",
+                id="note-tags",
+                compact=True,
+                select_on_focus=False,  # typing adds to the tags, never replaces them
+            )
+            with Horizontal(id="note-buttons"):
+                yield Static(Content("tab: next field"), id="note-hint")
+                keymap = reader_context(self).keymap_in_use
+                save = key_for("note.save", keymap)
+                cancel = short_key(key_for("note.cancel", keymap))
+                yield Button(Content(f"Save {save}"), id="note-save", compact=True)
+                yield Button(Content(f"Cancel {cancel}"), id="note-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        """Focus the note (or the tags box)."""
+        if self.tags_only:
+            tags = self.query_one("#note-tags", Input)
+            tags.focus()
+            tags.cursor_position = len(tags.value)
+        else:
+            labels = self.query_one("#note-labels", RadioSet)
+            if labels.pressed_index >= 0:
+                # Arrows start from the current label (RadioSet starts at its first button).
+                labels._selected = labels.pressed_index
+            area = self.query_one("#note-text", TextArea)
+            area.focus()
+            area.move_cursor(area.document.end)
+
+    def result(self) -> NoteEdit:
+        """What is in the fields now."""
+        tags = parse_tags(self.query_one("#note-tags", Input).value)
+        if self.tags_only:
+            return NoteEdit(self.label, self.note, tags)
+        pressed = self.query_one("#note-labels", RadioSet).pressed_button
+        label = pressed.name if pressed is not None else self.label
+        note = self.query_one("#note-text", TextArea).text.strip("\n")
+        return NoteEdit(label, note, tags)
+
+    def changed(self) -> bool:
+        """Whether anything differs from what the dialog opened with."""
+        now = self.result()
+        return (now.label, now.note, now.tags) != (
+            self.label,
+            self.note,
+            parse_tags(", ".join(self.tags)),
+        )
+
+    def action_save(self) -> None:
+        """Close and return the fields."""
+        self.dismiss(self.result())
+
+    def action_cancel(self) -> None:
+        """Close without saving (a second escape is needed when something was changed)."""
+        if self.changed() and not self._escape_armed:
+            self._escape_armed = True
+            keymap = reader_context(self).keymap_in_use
+            cancel, save = key_for("note.cancel", keymap), key_for("note.save", keymap)
+            self.notify(
+                f"Press {cancel} again to discard your changes, or {save} to save.",
+                severity="warning",
+                timeout=3,
+                markup=False,
+            )
+            return
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#note-save")
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#note-cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#note-tags")
+    def _tags_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    @on(RadioSet.Changed)
+    def _edited(self) -> None:
+        self._escape_armed = False

@@ -1,1 +1,0 @@
-"""Modal dialogs (export, questions, notes, pickers): one module per dialog."""

@@ -1,0 +1,45 @@
+"""Entity extraction as a child process of the app: `python -m tuireader.app.entities.job ROOT`.
+
+The app's index worker starts this once the search index is current and some article has no
+cached entities (`AppEntities.update`). Running spaCy here rather than in a thread of the app
+keeps the app responsive: model loading and NER hold Python's GIL for long stretches, which in
+a thread made the UI stutter and batch key presses (measured: two quick enters both landing in
+the search box). It also lets a quit stop the work at once (the child is killed), lets large
+jobs use two NER processes (forking is unsafe from a threaded app), and means the app process
+never imports spaCy at all.
+
+Output, one JSON object per line on stdout: {"progress": [done, total]} per article, then
+{"done": true, "problems": [...], "missing": n}. The results themselves go to the entity
+cache in the workspace, which the app then reads with `EntityIndex.load_cached`. No Textual
+import here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tuireader.core.child_job import emit
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Bring the entity cache of the workspace at argv[0] up to date."""
+    from tuireader.core.entities.index import EntityIndex
+    from tuireader.core.workspace import Workspace
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m tuireader.app.entities.job WORKSPACE", file=sys.stderr)
+        return 2
+    workspace = Workspace.open(Path(args[0]))
+
+    def progress(done: int, total: int, _article_id: str) -> None:
+        emit(progress=[done, total])
+
+    index = EntityIndex.build(workspace, progress)
+    emit(done=True, problems=list(index.problems), missing=len(index.missing))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,1 +1,0 @@
-"""One screen per module: library, reader, search, help."""

@@ -1,0 +1,274 @@
+"""Corpus search: a query box with live results as you type (debounced, in a worker)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.worker import get_current_worker
+
+from tuireader.app.context import reader_context
+from tuireader.app.search.results import ResultList, hit_prompt
+from tuireader.app.shell import bindings
+from tuireader.app.shell.index_status import IndexStatus
+from tuireader.app.shell.keys import key_for
+from tuireader.app.shell.messages import SearchDone
+from tuireader.app.shell.navigation import OpenArticle
+from tuireader.app.shell.render import clean_text, plural
+from tuireader.app.state.index_state import IndexState
+from tuireader.core.search.query_syntax import QueryError
+
+if TYPE_CHECKING:
+    from tuireader.core.search.index import SearchResults
+
+DEBOUNCE = 0.15
+"""Seconds of quiet typing before a search runs: fast typists do not queue searches."""
+LIMIT = 50
+"""Hits shown per query."""
+
+
+def search_hint(keymap: Mapping[str, str]) -> str:
+    """What the status line says before anything is typed (the exact-spellings key as the
+    user has it bound)."""
+    return (
+        'Type to search every article. Phrases "in quotes", AND/OR/NOT, wildcards*, '
+        "title:, author:, source:, date:2019. Variant spellings match too "
+        f"({key_for('search.exact', keymap)}: exact)."
+    )
+
+
+class SearchScreen(Screen[None]):
+    """Query box, status line and hits; enter opens a hit in the reader at its paragraph."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings.SEARCH]
+    AUTO_FOCUS = "#query"
+    SHOW_TIMING: ClassVar[bool] = True
+    """Show how long a search took (snapshot tests turn it off to stay deterministic)."""
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial_query = query
+        """Text to start with (e.g. from the palette)."""
+        self.exact = False
+        """Match exact spellings only (ctrl+r toggles)."""
+        self.results: SearchResults | None = None
+        """The results on screen."""
+        self._generation = 0
+        self._timer: Timer | None = None
+        self._pending = False
+        self._started = 0.0
+        self.sub_title = "search"
+
+    def compose(self) -> ComposeResult:
+        """Header, query row, status, hits, index status, footer."""
+        yield Header(icon="≡")
+        with Horizontal(id="query-row"):
+            yield Input(
+                value=self.initial_query,
+                placeholder='Search the corpus (e.g. Uyghur camps, "re-education")',
+                id="query",
+                compact=True,
+            )
+            yield Static(id="search-mode")
+        yield Static(Content(search_hint(self._keymap)), id="search-status")
+        yield ResultList(id="results")
+        yield IndexStatus()
+        yield Footer()
+
+    @property
+    def _keymap(self) -> Mapping[str, str]:
+        """The user's keymap in use, for the keys named in hints."""
+        return reader_context(self).keymap_in_use
+
+    @property
+    def query_input(self) -> Input:
+        """The query box."""
+        return self.query_one("#query", Input)
+
+    @property
+    def result_list(self) -> ResultList:
+        """The hits."""
+        return self.query_one("#results", ResultList)
+
+    def on_mount(self) -> None:
+        """Show the mode; run a query we were opened with; re-run when the index is ready."""
+        self._show_mode()
+        reader_context(self).index_changed.subscribe(self, self._index_changed)
+        if self.initial_query.strip():
+            self.schedule_search(0)
+
+    def _index_changed(self, state: IndexState) -> None:
+        if state.ready and self._pending:
+            self.schedule_search(0)
+
+    def _show_mode(self) -> None:
+        mode = "exact spellings" if self.exact else "≈ variants on"
+        key = key_for("search.exact", self._keymap)
+        self.query_one("#search-mode", Static).update(Content(f" {mode} ({key})"))
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#search-status", Static)
+        status.update(Content(text))
+        status.set_class(error, "-error")
+
+    # ------------------------------------------------------------------ searching
+    @on(Input.Changed, "#query")
+    def _query_changed(self) -> None:
+        self.schedule_search(DEBOUNCE)
+
+    def schedule_search(self, delay: float) -> None:
+        """Run the current query after `delay` seconds unless typing continues."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._generation += 1  # answers to older queries will be dropped
+        if delay <= 0:
+            self.run_search()
+        else:
+            self._timer = self.set_timer(delay, self.run_search)
+
+    def run_search(self) -> None:
+        """Start a search for the query box's text (or say why it cannot run yet)."""
+        query = self.query_input.value
+        if not query.strip():
+            self._pending = False
+            self.results = None
+            self.result_list.clear_options()
+            self._status(search_hint(self._keymap))
+            return
+        context = reader_context(self)
+        state = context.index_state
+        if not state.ready:
+            self._pending = True
+            if state.phase in ("failed", "off"):
+                self._status(state.describe(), error=state.phase == "failed")
+                if state.phase == "off":
+                    context.check_search_index()
+            else:
+                self._status(f"Waiting for the search index… {state.describe()}")
+            return
+        self._pending = False
+        self._started = time.perf_counter()
+        self._search_worker(self._generation, query, self.exact)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search_worker(self, generation: int, query: str, exact: bool) -> None:
+        """Search in a thread: typing never waits for Whoosh."""
+        results: SearchResults | None = None
+        error: str | None = None
+        try:
+            index = reader_context(self).workspace.index
+            results = index.search(query, limit=LIMIT, exact=exact)
+        except QueryError as problem:
+            error = str(problem)
+        except Exception as problem:  # a damaged index: a message, never a traceback
+            error = f"The search failed ({type(problem).__name__}: {problem})."
+        if not get_current_worker().is_cancelled:
+            self.post_message(SearchDone(generation, results, error))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        """Show the hits (or the query's problem) unless a newer query is on its way."""
+        if message.generation != self._generation:
+            return
+        if message.error is not None or message.results is None:
+            self._status(f"⚠ {message.error}", error=True)
+            return  # the previous hits stay: a typo half-way through a query is normal
+        results = message.results
+        self.results = results
+        hits = results.hits
+        self.result_list.show_hits(
+            [
+                hit_prompt(n, h.title, h.paragraph, h.variant, h.snippet, h.snippet_spans)
+                for n, h in enumerate(hits, start=1)
+            ]
+        )
+        elapsed = (time.perf_counter() - self._started) * 1000
+        keymap = self._keymap
+        if not hits:
+            text = f"No hits for “{clean_text(results.query)}”."
+            if results.exact:
+                text += f" Try variants ({key_for('search.exact', keymap)})."
+        else:
+            # The noun agrees with the total: "1 hit", "50 of 1,234 hits".
+            total = plural(results.total, "hit")
+            shown = f"{len(hits)} of {total}" if results.total > len(hits) else total
+            text = f"{shown} for “{clean_text(results.query)}”"
+            if self.SHOW_TIMING:
+                text += f" · {elapsed:.0f} ms"
+            variants = sorted({v for vs in results.variants.values() for v in vs})
+            if variants:
+                text += " · also matching " + ", ".join(variants[:6])
+            text += f" · {key_for('search.open', keymap)} opens"
+        self._status(text)
+
+    # ------------------------------------------------------------------ opening
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self) -> None:
+        if self.result_list.option_count:
+            self.result_list.focus()
+
+    @on(OptionList.OptionSelected, "#results")
+    def _hit_selected(self, event: OptionList.OptionSelected) -> None:
+        self.open_hit(int(event.option.id or 0))
+
+    def open_hit(self, number: int) -> None:
+        """Open hit `number` (0-based) in the reader, at its paragraph, matches highlighted."""
+        if self.results is None or not 0 <= number < len(self.results.hits):
+            return
+        hit = self.results.hits[number]
+        self.app.post_message(
+            OpenArticle(
+                hit.doc_id,
+                paragraph=hit.paragraph,
+                query=self.results.query,
+                exact=self.results.exact,
+            )
+        )
+
+    # ------------------------------------------------------------------ actions
+    def action_back(self) -> None:
+        """Back to where search was opened from."""
+        self.app.pop_screen()
+
+    def action_open(self) -> None:
+        """Open the highlighted hit."""
+        highlighted = self.result_list.highlighted
+        if highlighted is not None:
+            option = self.result_list.get_option_at_index(highlighted)
+            self.open_hit(int(option.id or 0))
+
+    def action_toggle_exact(self) -> None:
+        """Switch between exact spellings and variant matching; search again."""
+        self.exact = not self.exact
+        self._show_mode()
+        self.schedule_search(0)
+
+    def set_query(self, query: str) -> None:
+        """Search for `query` (as if typed: Input.Changed runs the search)."""
+        self.query_input.value = query
+        self.query_input.cursor_position = len(query)
+
+    def action_focus_query(self) -> None:
+        """Back to the query box."""
+        self.query_input.focus()
+
+    def action_focus_results(self) -> None:
+        """From the query box to the hits."""
+        if self.result_list.option_count:
+            self.result_list.focus()
+
+    def action_cursor_down(self) -> None:
+        """Next hit."""
+        self.result_list.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        """Previous hit."""
+        self.result_list.action_cursor_up()

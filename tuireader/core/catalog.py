@@ -1,0 +1,171 @@
+"""seeds/catalog.yaml: bibliographic metadata by article id, read safely and checked.
+
+    articles:
+      000_55308b7769cb3055:
+        title: Kazakhstan and the Xinjiang Problem
+        authors: [Catherine Putz]
+        issued: "2018-09"
+
+A file that is not YAML (or uses a tag that builds objects) is ignored with one warning.
+Otherwise every entry is checked against `CatalogEntry`; a wrong value is left out with a
+warning that names the file, the line, the article and what was expected, and everything
+else is kept (the other fields of that entry and the other entries). The values handed on
+are plain: text, lists of text, dates as text.
+
+Importing this module imports pydantic: the workspace imports it only to check a catalog it
+has not checked before (see `tuireader.core.check_cache`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, ClassVar
+
+import yaml
+from pydantic import BeforeValidator
+
+from tuireader.core.schemas import (
+    Expect,
+    FileModel,
+    catalog_date,
+    check_not_a_date,
+    scalar_text,
+    validate_keeping_good_fields,
+)
+from tuireader.core.yamlfile import LineDict, is_refusal, line_of, load_yaml, yaml_problem
+
+LABEL = "seeds/catalog.yaml"
+
+# Characters a citation key may not hold (BibTeX, pandoc and biber all choke on them).
+CITATION_KEY = re.compile(r"[^\s,{}@\[\]#%\"'=]+")
+
+# Text fields take a number as its text (`title: 1984`); a list, mapping or date is refused.
+_Text = Annotated[str, BeforeValidator(scalar_text)]
+
+
+def _one_or_many(value: Any) -> Any:
+    """A single name or line may be written without the list brackets."""
+    value = check_not_a_date(value)
+    return [value] if isinstance(value, str) else value
+
+
+def _text_field(what: str) -> Any:
+    """The Expect of a text field ("'title' must be text (the title)...")."""
+    return Expect(f"{{where}}'{{key}}' must be text ({what}), not {{value!r}}")
+
+
+def _citation_key(value: Any) -> Any:
+    """A key BibTeX, pandoc and biber can all cite."""
+    if isinstance(value, str) and not CITATION_KEY.fullmatch(value):
+        raise ValueError("bad key")
+    return value
+
+
+_DATE = "{where}'{key}' must be a date: YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+class CatalogEntry(FileModel):
+    """The metadata of one article; every field may be left out or empty (it stays
+    unknown)."""
+
+    unknown_key: ClassVar[str] = (
+        "{where}unknown key {key!r} (known: title, authors, container, issued, url, type, "
+        "accessed, furniture, key)"
+    )
+    not_a_mapping: ClassVar[str] = "{where}must be a mapping of fields, e.g. title: ..."
+
+    title: Annotated[_Text | None, _text_field("the title")] = None
+    authors: Annotated[
+        list[_Text] | None,
+        BeforeValidator(_one_or_many),
+        Expect("{where}'authors' must be a list of names, e.g. [Jane Roe], not {value!r}"),
+    ] = None
+    container: Annotated[_Text | None, _text_field("the outlet")] = None
+    issued: Annotated[str | None, BeforeValidator(catalog_date), Expect(_DATE)] = None
+    accessed: Annotated[str | None, BeforeValidator(catalog_date), Expect(_DATE)] = None
+    url: Annotated[_Text | None, _text_field("a web address")] = None
+    type: Annotated[_Text | None, _text_field("a CSL item type, e.g. article-magazine")] = None
+    furniture: Annotated[
+        list[str] | None,
+        BeforeValidator(_one_or_many),
+        Expect("{where}'furniture' must be a list of lines of text (quote numbers), not {value!r}"),
+    ] = None
+    key: Annotated[
+        str | None,
+        BeforeValidator(_citation_key),
+        Expect(
+            "{where}'key' must be a citation key: text without spaces or any of "
+            ", {{ }} @ [ ] # % \" ' =, not {value!r}"
+        ),
+    ] = None
+
+
+def check_catalog_text(content: bytes) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The checked entries of a catalog file with these bytes, by article id, and warnings.
+
+    Never raises for the file's content.
+    """
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return {}, [f"{LABEL} cannot be read ({error}); ignored"]
+    try:
+        raw = load_yaml(text)
+    except yaml.YAMLError as error:
+        if is_refusal(error):
+            problem = yaml_problem(error, "catalog files")
+            return {}, [f"{LABEL}: refused, {problem}; metadata ignored"]
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        return {}, [f"{LABEL} is not valid YAML{where}; metadata ignored"]
+    except RecursionError:
+        return {}, [f"{LABEL}: YAML nested too deeply; metadata ignored"]
+    return check_catalog(raw)
+
+
+def check_catalog(raw: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The checked entries of catalog data (as read from YAML), and warnings."""
+    articles = raw.get("articles") if isinstance(raw, dict) else None
+    if not isinstance(articles, dict):
+        if raw:
+            return {}, [f"{LABEL} has no 'articles' mapping; ignored"]
+        return {}, []
+    warnings: list[str] = []
+    for key in raw:
+        if key != "articles":
+            warnings.append(f"{_at(raw, key)}: unknown key {key!r} (only 'articles'); ignored")
+    warnings.extend(_duplicates(raw) + _duplicates(articles, "article "))
+    entries: dict[str, dict[str, Any]] = {}
+    for article_id, data in articles.items():
+        where = f"article {str(article_id)!r}: "
+        if data is None:
+            continue  # an id with nothing under it yet
+        if not isinstance(data, dict):
+            warnings.append(
+                f"{_at(articles, article_id)}: {CatalogEntry.not_a_mapping.format(where=where)}"
+                "; ignored"
+            )
+            continue
+        entry, problems = validate_keeping_good_fields(CatalogEntry, data, where)
+        for problem in problems:
+            at = f"{LABEL}, line {problem.line}" if problem.line else LABEL
+            warnings.append(f"{at}: {problem.message}; ignored")
+        warnings.extend(_duplicates(data, where))
+        entries[str(article_id)] = entry.model_dump(exclude_unset=True)
+    return entries, warnings
+
+
+def _at(mapping: Any, key: Any) -> str:
+    """The file and line of `key`, for the start of a warning."""
+    line = line_of(mapping, key)
+    return f"{LABEL}, line {line}" if line else LABEL
+
+
+def _duplicates(mapping: Any, where: str = "") -> list[str]:
+    """Warnings for keys written twice in one mapping (YAML keeps the last)."""
+    if not isinstance(mapping, LineDict):
+        return []
+    return [
+        f"{LABEL}, line {line}: {where}{key!r} is written twice; the last one is used"
+        for key, line in mapping.duplicates
+    ]

@@ -1,0 +1,743 @@
+"""Grouping entity mentions into canonical entities across the whole corpus.
+
+Decided by the data, never by a list of names:
+
+1. **Same spelling.** Mentions whose folded spelling is equal (case, accents, curly quotes,
+   dots in acronyms: "U.S." = "US") are one spelling. Its kind is the kind the model gave it
+   most often: the small English model labels the same name PERSON in one sentence and ORG in
+   the next, and a reader wants it listed once.
+2. **Transliteration variants** (Uyghur/Uighur, Abdrakhmanov/Abdurakhmanov) join when, word
+   by word, they share a consonant skeleton (vowels and `y` dropped, `q`→`k`, the `h` of
+   kh/gh/zh dropped), every differing word has at least `MIN_VARIANT_LEN` letters, the same
+   first and last letter and a Levenshtein similarity of at least `VARIANT_SIMILARITY`; the
+   two spellings never occur in the same article (one author spells one way; two close
+   spellings in one text are two names); and the pair is anchored: an identical word in
+   multi-word names, or, for one-word names, the same difference seen in another pair
+   (Uyghurs/Uighurs). Kazakh/Kazakhstan, Kazakh/Kyrgyz, Xinjiang/Xi Jinping and Iran/Iraq
+   differ in skeleton or word count; Williams/Walliams and Miller/Millar are not anchored.
+3. **Plurals of groups and places** (Kazakhs/Kazakh, Muslims/Muslim) join; not of people
+   (Williams/William) or organisations (Times/Time, Simpsons/Simpson).
+4. **Short forms** join full names when unambiguous: a one-word name equal to the first or last
+   word of the full names of exactly one group ("Sauytbay" → "Sayragul Sauytbay"), or of one
+   group written beside nearly all its mentions ("Blair" → "Tony Blair", not "Cherie
+   Blair"). People join so; organisations only when the full name is written beside most of
+   the short form's mentions (Commission → European Commission; not Fed → Fed Cup); across
+   kinds only a surname joins a person, on the same condition or when it is no commoner
+   than the full name ("Samarkan", labelled ORG, → "Kayrat Samarkan"). Places and groups
+   never gain short forms: "Asia" is not "Central Asia". Acronyms join the one same-kind
+   name whose initials they spell when the two are written together at least once ("RFA" →
+   "Radio Free Asia").
+5. **Official names** join their country: a place "... Republic of Y" joins the place "Y"
+   ("Republic of Kazakhstan", "People's Republic of China"); the short name names it.
+6. **Dates and figures** are grouped by exact (folded) text only: "2018" is not "2019".
+
+Kinds the small model gets wrong are corrected from the data: a one-word name whose plural is
+among its spellings ("Kazakh"/"Kazakhs") or that is the stem of a place "<stem>stan"
+("Kyrgyz"/"Kyrgyzstan") is a GROUP; a full name whose short forms are mostly PERSON and that
+holds no organisation word is a PERSON ("Kassym-Jomart Tokayev", once ORG, "Tokayev" PERSON).
+Before grouping, `refine_mentions` strips a place glued before a name and drops a lone common
+word called a person once ("Belt").
+
+The canonical name is the most frequent full (multi-word) spelling, or the most frequent
+spelling when all are one word; the entity's kind is the kind most of its full-form mentions
+carry (a lone surname is often labelled ORG).
+
+## The user alias file: `<workspace>/aliases.yaml`
+
+```yaml
+merge:                      # each list becomes one entity; the first spelling names it
+  - [Uyghur, Uighur, Uyghurs, Uighurs]
+split:                      # spellings never joined to anything automatically
+  - Atajurt
+kind:                       # force the kind of the entity holding this spelling
+  Kazakh: GROUP             # PERSON, ORG, PLACE, GROUP, DATE or FIGURE
+```
+
+Spellings match case-insensitively. A file that is not valid YAML, or an entry of the wrong
+shape, is reported as a problem and ignored; it never stops entities from being shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+from rapidfuzz.distance import Levenshtein
+
+from tuireader.core.entities.extract import KINDS, NAME_KINDS, Mention
+from tuireader.core.text import fold
+
+ALIAS_FILE = "aliases.yaml"
+VARIANT_SIMILARITY = 0.8  # Levenshtein similarity of a differing token pair (0..1)
+MIN_VARIANT_LEN = 6  # shorter tokens (Iran/Iraq, Brown/Browne) are never variants
+SHORT_FORM_SHARE = 0.5  # share of a short form's mentions that must sit beside its full form
+DOMINANT_OTHERS = 0.1  # most of an ambiguous short form's mentions that may sit elsewhere
+MIN_PLURAL_STEM = 4
+MIN_GLUED_PLACE = 3  # mentions as a place a word needs before it is stripped off a name
+DEMONYM_VOTES = 0.1  # share of a singular's mentions the model must call PERSON or GROUP
+
+_VOWELS = re.compile(r"[aeiouy]")
+# kh/gh/zh are the digraphs transliterations drop or keep (Uyghur/Uygur); ch/sh/th are not.
+_H_AFTER = re.compile(r"(?<=[kgz])h")
+_NON_LETTER = re.compile(r"[^a-z'\s-]")
+_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,6}")
+_OFFICIAL = re.compile(r"\brepublic of \w+$")
+_FUNCTION_WORDS = frozenset({"of", "and", "the", "for", "de", "&", "in", "on", "'s"})
+# Lowercase words that occur inside names in many languages (not names themselves).
+_PARTICLES = frozenset(
+    {"of", "and", "the", "for", "&", "de", "da", "di", "do", "du", "del", "della", "des"}
+    | {"van", "von", "der", "den", "ter", "bin", "ibn", "al", "el", "la", "le", "y", "e"}
+)
+
+
+@dataclass
+class AliasRules:
+    """Hand corrections from aliases.yaml (all spellings folded)."""
+
+    merge: list[list[str]] = field(default_factory=list)  # first spelling names the entity
+    split: set[str] = field(default_factory=set)
+    kind: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    digest: str = ""  # hash of the file's bytes ("" when absent): part of the index fingerprint
+
+
+@dataclass
+class Group:
+    """A canonical entity before it is tied to articles: what `group_mentions` returns."""
+
+    name: str
+    kind: str
+    label: str  # most common spaCy label among the mentions
+    spellings: Counter[str]  # original spelling -> mentions
+    keys: set[str]  # folded spellings (what mentions are matched by)
+
+
+@dataclass
+class _Node:
+    """All mentions sharing one folded spelling."""
+
+    key: str
+    family: str  # "NAME", "DATE" or "FIGURE": families are never merged with each other
+    kinds: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
+    forms: Counter[str] = field(default_factory=Counter)
+    articles: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def kind(self) -> str:
+        """The kind most of this spelling's mentions carry."""
+        return _most_common(self.kinds)
+
+    @property
+    def count(self) -> int:
+        """Number of mentions with this spelling."""
+        return sum(self.kinds.values())
+
+    @property
+    def tokens(self) -> list[str]:
+        """The folded spelling's words."""
+        return self.key.split()
+
+
+def family_of(kind: str) -> str:
+    """Names merge with names whatever the model's label; dates and figures stay apart."""
+    return "NAME" if kind in NAME_KINDS else kind
+
+
+def node_key(mention: Mention) -> str:
+    """The key a mention's spelling is grouped under."""
+    return f"{family_of(mention.kind)}\x00{fold(mention.text)}"
+
+
+def skeleton(token: str) -> str:
+    """Consonant skeleton of a token: what transliterations of one name usually share.
+
+    Vowels and `y` go, `q` is `k`, the `h` of kh/gh/zh goes. Doubled letters and
+    apostrophes stay: Gerrard/Gerard and O'Sullivan/Sullivan are different names.
+    """
+    token = _NON_LETTER.sub("", token.replace("q", "k"))
+    token = _H_AFTER.sub("", token)
+    return _VOWELS.sub("", token)
+
+
+def is_variant(a: str, b: str) -> bool:
+    """Two different tokens that look like two transliterations of one name."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < MIN_VARIANT_LEN or abs(len(a) - len(b)) > 2:
+        return False
+    if a[0] != b[0] or a[-1] != b[-1]:  # Adrian/Adriano, Pompey/Pompei: not transliterations
+        return False
+    if skeleton(a) != skeleton(b):
+        return False
+    return bool(Levenshtein.normalized_similarity(a, b) >= VARIANT_SIMILARITY)
+
+
+class _UnionFind:
+    """Disjoint sets of node keys."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.parent = {key: key for key in keys}
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:  # path compression keeps later finds flat
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+    def groups(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for key in self.parent:
+            out[self.find(key)].append(key)
+        return out
+
+
+def group_mentions(
+    mentions_by_article: Mapping[str, Iterable[Mention]],
+    rules: AliasRules | None = None,
+    vocabulary: frozenset[str] = frozenset(),
+) -> tuple[list[Group], dict[str, int]]:
+    """Group every mention of the corpus into canonical entities. `vocabulary` (the corpus's
+    lowercase words, when known) keeps "Ask Jeeves" from reading as a person's name.
+
+    Returns the groups and a map from node key (see `node_key`) to the group's position.
+    """
+    rules = rules or AliasRules()
+    nodes: dict[str, _Node] = {}
+    for article_id, mentions in mentions_by_article.items():
+        for mention in mentions:
+            key = node_key(mention)
+            node = nodes.get(key)
+            if node is None:
+                node = nodes[key] = _Node(key.split("\x00", 1)[1], family_of(mention.kind))
+            node.kinds[mention.kind] += 1
+            node.labels[mention.label] += 1
+            node.forms[mention.text] += 1
+            node.articles[article_id] += 1
+    sets = _UnionFind(nodes)
+    frozen = {key for key, node in nodes.items() if node.key in rules.split}
+    names = {key: node for key, node in nodes.items() if node.family == "NAME"}
+    _merge_variants(names, sets, frozen)
+    _merge_plurals(names, sets, frozen)
+    _merge_acronyms(names, sets, frozen)
+    _merge_short_forms(names, sets, frozen)
+    _merge_official_names(names, sets, frozen)
+    _merge_by_hand(nodes, sets, rules)
+
+    places = {node.key for node in names.values() if node.kind == "PLACE"}
+    groups: list[Group] = []
+    positions: dict[str, int] = {}
+    for members in sets.groups().values():
+        group = _make_group([nodes[key] for key in members], rules, places, vocabulary)
+        for key in members:
+            positions[key] = len(groups)
+        groups.append(group)
+    return groups, positions
+
+
+def _merge_variants(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
+    """Join transliteration variants (candidates are bucketed by skeleton: ~O(n)).
+
+    Spelling alone cannot tell a transliteration (Uyghur/Uighur) from a different name that
+    looks alike (Williams/Walliams, Miller/Millar, Cameron/Cameroon: all pass the spelling
+    tests). So a pair must also be anchored: a multi-word pair shares an identical word
+    ("Kairat Abdrakhmanov"/"Kairat Abdurakhmanov"), and a one-word pair is corroborated by
+    the same difference in another pair of spellings ("Uyghurs"/"Uighurs" beside
+    "Uyghur"/"Uighur"): a convention one source follows, not a coincidence.
+    """
+    buckets: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key, node in names.items():
+        if key not in frozen:
+            buckets[tuple(skeleton(token) for token in node.tokens)].append(key)
+    candidates: list[tuple[str, str, frozenset[tuple[str, str]], bool]] = []
+    for keys in buckets.values():
+        for i, key_a in enumerate(keys):
+            node_a = names[key_a]
+            for key_b in keys[i + 1 :]:
+                node_b = names[key_b]
+                pairs = list(zip(node_a.tokens, node_b.tokens, strict=False))
+                if len(node_a.tokens) != len(node_b.tokens):
+                    continue
+                if not all(is_variant(a, b) for a, b in pairs):
+                    continue
+                if set(node_a.articles) & set(node_b.articles):
+                    continue  # both spellings in one article: two names, not two spellings
+                differences = frozenset(_difference(a, b) for a, b in pairs if a != b)
+                anchored = any(a == b for a, b in pairs)
+                candidates.append((key_a, key_b, differences, anchored))
+    seen: Counter[tuple[str, str]] = Counter()
+    for _, _, differences, _ in candidates:
+        seen.update(differences)
+    for key_a, key_b, differences, anchored in candidates:
+        if anchored or any(seen[d] > 1 for d in differences):
+            sets.union(key_a, key_b)
+
+
+def _difference(a: str, b: str) -> tuple[str, str]:
+    """Two differing tokens as an unordered pair, plural `s` dropped, so that
+    Uyghur/Uighur and Uighurs/Uyghurs count as the same difference."""
+    a, b = a.removesuffix("s"), b.removesuffix("s")
+    return (a, b) if a <= b else (b, a)
+
+
+def _merge_plurals(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
+    """Join a plural to its singular ("Kazakhs" to "Kazakh").
+
+    Always for groups and places, never for people (Williams/William). Organisations'
+    plurals are often other names (Times/Time, Simpsons/Simpson), so there the pair must be
+    corroborated: two spellings of the singular each with its plural among the spellings of
+    the plural (Uyghur/Uyghurs and Uighur/Uighurs, once the variants are joined).
+    """
+    pairs: list[tuple[str, str]] = []
+    for key, node in names.items():
+        if key in frozen or len(node.key) < MIN_PLURAL_STEM or " " in node.key:
+            continue
+        plural = names.get(key + "s")
+        if plural is not None and key + "s" not in frozen:
+            pairs.append((key, key + "s"))
+    parallel = Counter((sets.find(a), sets.find(b)) for a, b in pairs)
+    for key, plural_key in pairs:
+        kinds = {names[key].kind, names[plural_key].kind}
+        if "PERSON" in kinds:
+            continue
+        if kinds & {"GROUP", "PLACE"} or parallel[(sets.find(key), sets.find(plural_key))] > 1:
+            sets.union(key, plural_key)
+
+
+def _merge_short_forms(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
+    """Join one-word short forms ("Sauytbay") to the full name they stand for.
+
+    A short form equals the first or last word of the full names (multi-word spellings
+    that read as names) of exactly one group, or, when several groups share the word, of one
+    group that is written beside nearly all its mentions: "Blair" beside "Tony Blair", in
+    articles that do not name "Cherie Blair".
+    """
+    groups = {root: members for root, members in sets.groups().items() if root in names}
+    kind_of = {root: _group_kind([names[k] for k in members]) for root, members in groups.items()}
+    articles_of = {
+        root: set().union(*(names[k].articles for k in members)) for root, members in groups.items()
+    }
+    size_of = {root: sum(names[k].count for k in members) for root, members in groups.items()}
+    # word -> {(group root, "first" or "last")} over full-name spellings
+    index: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for root, members in groups.items():
+        for key in members:
+            tokens = names[key].tokens
+            if len(tokens) > 1 and key not in frozen and _reads_as_name(names[key]):
+                index[tokens[0]].add((root, "first"))
+                index[tokens[-1]].add((root, "last"))
+    joins: list[tuple[str, str]] = []
+    for root, members in groups.items():
+        nodes = [names[k] for k in members]
+        if any(len(n.tokens) != 1 for n in nodes) or any(k in frozen for k in members):
+            continue
+        hits = {hit for n in nodes for hit in index.get(n.key, ())}
+        targets = {target for target, _ in hits}
+        if not targets:
+            continue
+        mentions = Counter[str]()
+        for node in nodes:
+            mentions.update(node.articles)
+        total = sum(mentions.values())
+        target = _only_or_dominant(targets, mentions, articles_of)
+        if target is None:
+            continue  # ambiguous ("Brown": Gordon Brown or Nick Brown?)
+        beside = sum(c for a, c in mentions.items() if a in articles_of[target])
+        kind, target_kind = kind_of[root], kind_of[target]
+        if kind == target_kind == "PERSON":
+            joins.append((root, target))
+            continue
+        # An organisation's first word is often a brand of its own (Nintendo / Nintendo
+        # Europe, Fed / Fed Cup), and across kinds only a surname can join ("Samarkan",
+        # labelled ORG, to "Kayrat Samarkan"; not "Washington" the city): both only where
+        # the full name is written beside most of the short form's mentions...
+        same_org = kind == target_kind == "ORG"
+        last = (target, "last") in hits
+        surname = last and "PERSON" in (kind, target_kind) and "GROUP" not in (kind, target_kind)
+        # ... or, for a surname, where it is no commoner than the person's full name: a rare
+        # lone surname is a mislabelled short form ("Nazarbayev" once, as ORG), while a
+        # common one written apart from the full name is an entity of its own.
+        rare_surname = surname and target_kind == "PERSON" and total <= size_of[target]
+        nearby = beside >= SHORT_FORM_SHARE * total or rare_surname
+        if (same_org or surname) and nearby:
+            joins.append((root, target))
+    for root, target in joins:
+        sets.union(root, target)
+
+
+def _only_or_dominant(
+    targets: set[str], mentions: Counter[str], articles_of: dict[str, set[str]]
+) -> str | None:
+    """The one target, or the target written beside most of the short form's mentions
+    while the others are beside almost none of the rest."""
+    if len(targets) == 1:
+        return next(iter(targets))
+    total = sum(mentions.values())
+    beside = {t: sum(c for a, c in mentions.items() if a in articles_of[t]) for t in targets}
+    best = max(sorted(targets), key=lambda t: beside[t])
+    elsewhere = sum(
+        c
+        for a, c in mentions.items()
+        if a not in articles_of[best] and any(a in articles_of[t] for t in targets)
+    )
+    if beside[best] >= SHORT_FORM_SHARE * total and elsewhere <= DOMINANT_OTHERS * total:
+        return best
+    return None
+
+
+def _reads_as_name(node: _Node) -> bool:
+    """A multi-word spelling that can be a full name: capitalised words and particles only
+    ("Justice and Development Party", "Vincent van Gogh"); not "Chelsea v Birmingham" or
+    "Barkley, Beattie, Christophers"."""
+    form = node.forms.most_common(1)[0][0]
+    if "," in form:
+        return False
+    return all(
+        word[0].isupper()
+        or word[0].isdigit()
+        or word.casefold() in _PARTICLES
+        or any(part[:1].isupper() for part in word.split("-")[1:])  # al-Assad
+        for word in form.split()
+    )
+
+
+def initials(tokens: list[str]) -> str:
+    """Initials of a multi-word name, skipping short function words ("of", "and", "the")."""
+    words = [t for part in tokens for t in re.split(r"[-/]", part) if t]
+    return "".join(w[0] for w in words if w not in _FUNCTION_WORDS)
+
+
+def _merge_acronyms(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
+    """Join an acronym written in capitals ("AP", "U.S.", "PRC") to the only name of the
+    same kind whose initials it spells ("Associated Press", "People's Republic of China"),
+    when the two appear together in at least one article."""
+    acronyms = {
+        key
+        for key, node in names.items()
+        if key not in frozen and any(_ACRONYM.fullmatch(form) for form in node.forms)
+    }
+    expansions: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key, node in names.items():
+        if (
+            len(node.tokens) > 1
+            and key not in frozen
+            and key not in acronyms
+            and _reads_as_name(node)
+        ):
+            expansions[(node.kind, initials(node.tokens))].add(key)
+    for key in acronyms:
+        node = names[key]
+        letters = node.key.replace(" ", "")
+        if len(letters) < 2:
+            continue
+        found = expansions.get((node.kind, letters), set())
+        if len({sets.find(k) for k in found}) != 1:
+            continue
+        # Written together at least once, as in "Radio Free Asia (RFA)": the NBA is not
+        # Newcastle Brown Ale.
+        if any(set(node.articles) & set(names[k].articles) for k in found):
+            sets.union(key, next(iter(found)))
+
+
+def _merge_by_hand(nodes: dict[str, _Node], sets: _UnionFind, rules: AliasRules) -> None:
+    """Apply the user's `merge:` lists (names, dates or figures alike)."""
+    by_spelling: dict[str, list[str]] = defaultdict(list)
+    for key, node in nodes.items():
+        by_spelling[node.key].append(key)
+    for spellings in rules.merge:
+        keys = [key for spelling in spellings for key in by_spelling.get(spelling, ())]
+        for key in keys[1:]:
+            sets.union(keys[0], key)
+
+
+def _group_kind(nodes: list[_Node]) -> str:
+    kinds: Counter[str] = Counter()
+    for node in nodes:
+        kinds.update(node.kinds)
+    return _most_common(kinds)
+
+
+def refine_mentions(
+    mentions_by_article: Mapping[str, list[Mention]], vocabulary: frozenset[str] = frozenset()
+) -> dict[str, list[Mention]]:
+    """Corpus-aware clean-up before grouping; returns new lists, the input is left alone.
+
+    - A name glued to a place before it ("Ambassador to Kazakhstan Zhang Hanhui" read as
+      "Kazakhstan Zhang Hanhui") loses the place: the mention starts with the name of a place
+      the model found elsewhere in the corpus, followed by two or three capitalised words. For
+      a person always; for an organisation only when the glued spelling is seen once and the
+      rest is two words, neither an organisation word nor a common word of the corpus
+      ("London Stock Exchange" recurs; "London Symphony Orchestra" holds common words).
+    - A lone word the model called a person once, that is a common word of the corpus
+      (`vocabulary`: words seen in lowercase) and no part of any longer name, is dropped:
+      "Belt" of "Belt… can develop".
+    """
+    counts: Counter[str] = Counter()
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    name_tokens: set[str] = set()
+    for mentions in mentions_by_article.values():
+        for mention in mentions:
+            folded = fold(mention.text)
+            counts[folded] += 1
+            kinds[folded][mention.kind] += 1
+            words = folded.split()
+            if len(words) > 1 and mention.kind in NAME_KINDS:
+                name_tokens.update(words)
+    # Spellings the model calls a place most of the time ("Kazakh" is mostly not one).
+    places = {
+        key
+        for key, seen in kinds.items()
+        if _most_common(seen) == "PLACE" and seen["PLACE"] >= MIN_GLUED_PLACE
+    }
+    out: dict[str, list[Mention]] = {}
+    for article_id, mentions in mentions_by_article.items():
+        kept: list[Mention] = []
+        for mention in mentions:
+            folded = fold(mention.text)
+            if (
+                mention.kind == "PERSON"
+                and " " not in folded
+                and counts[folded] == 1
+                and folded in vocabulary
+                and folded not in name_tokens
+            ):
+                continue
+            if mention.kind == "PERSON" or (mention.kind == "ORG" and counts[folded] == 1):
+                mention = _strip_leading_place(mention, places, vocabulary)
+            kept.append(mention)
+        out[article_id] = kept
+    return out
+
+
+def _strip_leading_place(mention: Mention, places: set[str], vocabulary: frozenset[str]) -> Mention:
+    words = mention.text.split(" ")
+    for size in (2, 1):
+        rest = words[size:]
+        if not 2 <= len(rest) <= 3 or not all(w[:1].isupper() for w in rest):
+            continue
+        # The rest must be words that are names, not common words ("London Symphony
+        # Orchestra", "Blackpool Pleasure Beach" stay whole); an organisation's rest, two
+        # such words and only when the vocabulary is known.
+        folded_rest = {fold(w).rstrip(".") for w in rest}
+        if folded_rest & (_ORG_WORDS | vocabulary):
+            continue
+        if mention.kind != "PERSON" and (not vocabulary or len(rest) != 2):
+            continue
+        if fold(" ".join(words[:size])) in places:
+            # Counted from the end: the glue is often a line break, the name itself is not.
+            name = " ".join(rest)
+            return replace(mention, text=name, start=max(mention.start, mention.end - len(name)))
+    return mention
+
+
+def _merge_official_names(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
+    """Join a country's official name to its short name: "Republic of Kazakhstan" and
+    "People's Republic of China" to the place "Kazakhstan" and "China". The official name is
+    a place whose words end in "republic of Y" and Y is itself a place's one-word name."""
+    for key, node in names.items():
+        tokens = node.tokens
+        if key in frozen or node.kind != "PLACE" or len(tokens) < 3 or not _reads_as_name(node):
+            continue
+        if tokens[-3:-1] != ["republic", "of"]:
+            continue
+        short = names.get(f"NAME\x00{tokens[-1]}")
+        if short is not None and short.kind == "PLACE" and f"NAME\x00{tokens[-1]}" not in frozen:
+            sets.union(key, f"NAME\x00{tokens[-1]}")
+
+
+# Suffixes that turn a people's name into its country's ("Kazakh" -> "Kazakhstan").
+_COUNTRY_SUFFIXES = ("stan", "istan")  # not "ia": Niger/Nigeria are two countries
+# Words that make a multi-word name an organisation, whatever its words look like.
+_ORG_WORDS = frozenset(
+    {"party", "ministry", "department", "office", "council", "committee", "agency", "bank"}
+    | {"university", "institute", "center", "centre", "company", "group", "association"}
+    | {"foundation", "union", "news", "press", "radio", "times", "post", "watch", "court"}
+)
+
+
+def _is_demonym(nodes: list[_Node], places: Set[str]) -> bool:
+    """A one-word name used for a people, whatever the model called it: its plural is among
+    its spellings ("Kazakh"/"Kazakhs", "Uyghur"/"Uighurs") and the model called the singular
+    a person or a group at least now and then (not "Britain"/"Britains", "Saab"/"Saabs",
+    "State"/"States"), or it is the stem of a place's name ("Kyrgyz" of "Kyrgyzstan")."""
+    keys = {node.key for node in nodes}
+    singles = [node for node in nodes if len(node.tokens) == 1]
+    if not singles or any(len(node.tokens) > 1 for node in nodes):
+        return False
+    for node in singles:
+        plural = keys & {node.key + "s"}
+        if plural and not node.key.endswith("s"):
+            plural_count = sum(n.count for n in nodes if n.key in plural)
+            singular = [n for n in singles if not n.key.endswith("s")]
+            votes = sum(n.kinds["PERSON"] + n.kinds["GROUP"] for n in singular)
+            size = sum(n.count for n in singular)
+            # "Philippines" is not a people: the plural must not swamp the singular.
+            if node.count * 3 >= plural_count and votes >= DEMONYM_VOTES * size:
+                return True
+        if any(node.key + suffix in places for suffix in _COUNTRY_SUFFIXES):
+            return True
+    return False
+
+
+def _person_by_short_form(nodes: list[_Node], vocabulary: frozenset[str] = frozenset()) -> bool:
+    """A full name the model called something else, when its short form is a person: one
+    "Kassym-Jomart Tokayev" labelled ORG, four "Tokayev" labelled PERSON. The full name must
+    read as a name (capitalised words, no organisation word) and its short forms must be
+    mostly PERSON and at least as frequent."""
+    full = [node for node in nodes if len(node.tokens) > 1]
+    short = [node for node in nodes if len(node.tokens) == 1]
+    if not full or not short:
+        return False
+    if not all(_reads_as_name(node) for node in full):
+        return False
+    if any(set(node.tokens) & (_ORG_WORDS | _FUNCTION_WORDS | vocabulary) for node in full):
+        return False  # "Ask Jeeves", "Directors Guild": common words make no person
+    short_kinds: Counter[str] = Counter()
+    for node in short:
+        short_kinds.update(node.kinds)
+    total = sum(short_kinds.values())
+    full_count = sum(node.count for node in full)
+    return short_kinds["PERSON"] * 2 > total and total >= full_count
+
+
+def _make_group(
+    nodes: list[_Node],
+    rules: AliasRules,
+    places: Set[str] = frozenset(),
+    vocabulary: frozenset[str] = frozenset(),
+) -> Group:
+    spellings: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    articles: Counter[str] = Counter()
+    for node in nodes:
+        spellings.update(node.forms)
+        labels.update(node.labels)
+        articles.update(node.articles)
+    # A full name carries more evidence than a lone word: the model calls "Samarkan" ORG but
+    # "Kayrat Samarkan" PERSON. So the kind is voted among multi-word spellings when any.
+    full = [node for node in nodes if len(node.tokens) > 1]
+    kind = _group_kind(full or nodes)
+    if kind in NAME_KINDS and kind != "PERSON" and _person_by_short_form(nodes, vocabulary):
+        kind = "PERSON"
+    elif kind in NAME_KINDS and kind != "GROUP" and _is_demonym(nodes, places):
+        kind = "GROUP"
+    keys = {node.key for node in nodes}
+    forced = [rules.kind[k] for k in sorted(keys) if k in rules.kind]
+    if forced:
+        kind = forced[0]
+    name = _canonical_name(spellings, kind, keys, rules)
+    return Group(name, kind, _most_common(labels), spellings, keys)
+
+
+def _canonical_name(spellings: Counter[str], kind: str, keys: set[str], rules: AliasRules) -> str:
+    """The user's first merge spelling, else the most frequent full form."""
+    for listed in rules.merge:
+        for spelling in listed[:1]:
+            if spelling in keys:
+                matches = [s for s in spellings if fold(s) == spelling]
+                return max(matches, key=lambda s: spellings[s])
+    # Full forms are the multi-word spellings a short form or an acronym joined ("Sayragul
+    # Sauytbay", "Radio Free Asia"); among them, or among all when there is none, the most
+    # mentioned wins, then the shorter (a plural loses a tie), then A-Z.
+    # A country's official name ("Republic of Kazakhstan") never names it over its short name.
+    candidates = [s for s in spellings if not _OFFICIAL.search(fold(s))] or list(spellings)
+    if kind in NAME_KINDS:
+        candidates = [s for s in candidates if len(fold(s).split()) > 1] or candidates
+    return min(candidates, key=lambda s: (-spellings[s], len(s), s))
+
+
+def _most_common(counter: Counter[str]) -> str:
+    """The most frequent key; ties go to the earliest kind in KINDS, then alphabetical."""
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return min(counter, key=lambda k: (-counter[k], order.get(k, len(order)), k))
+
+
+def load_alias_rules(workspace_root: Path) -> AliasRules:
+    """Read `<workspace>/aliases.yaml`; a missing file means no rules, a bad one a problem."""
+    path = workspace_root / ALIAS_FILE
+    rules = AliasRules()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return rules
+    except OSError as error:
+        rules.problems.append(f"{ALIAS_FILE} cannot be read ({error}); entity aliases ignored")
+        return rules
+    rules.digest = hashlib.sha256(data).hexdigest()
+    try:
+        raw = yaml.safe_load(data.decode("utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        rules.problems.append(f"{ALIAS_FILE} is not valid YAML{where}; entity aliases ignored")
+        return rules
+    except UnicodeDecodeError as error:
+        rules.problems.append(f"{ALIAS_FILE} is not UTF-8 ({error}); entity aliases ignored")
+        return rules
+    if raw is None:
+        return rules
+    if not isinstance(raw, dict):
+        rules.problems.append(
+            f"{ALIAS_FILE} must be a mapping with merge:, split: and kind:; ignored"
+        )
+        return rules
+    unknown = sorted(str(k) for k in raw if k not in ("merge", "split", "kind"))
+    if unknown:
+        rules.problems.append(f"{ALIAS_FILE}: unknown key(s) {', '.join(unknown)} ignored")
+    _read_merge(raw.get("merge"), rules)
+    _read_split(raw.get("split"), rules)
+    _read_kind(raw.get("kind"), rules)
+    return rules
+
+
+def _read_merge(value: object, rules: AliasRules) -> None:
+    if value is None:
+        return
+    if not isinstance(value, list):
+        rules.problems.append(f"{ALIAS_FILE}: merge: must be a list of lists of names; ignored")
+        return
+    for position, item in enumerate(value, start=1):
+        if isinstance(item, list) and len(item) >= 2 and all(isinstance(s, str) for s in item):
+            rules.merge.append([fold(s) for s in item])
+        else:
+            rules.problems.append(
+                f"{ALIAS_FILE}: merge entry {position} must list two or more names; ignored"
+            )
+
+
+def _read_split(value: object, rules: AliasRules) -> None:
+    if value is None:
+        return
+    items = value if isinstance(value, list) else None
+    if items is None or not all(isinstance(s, str) for s in items):
+        rules.problems.append(f"{ALIAS_FILE}: split: must be a list of names; ignored")
+        return
+    rules.split.update(fold(s) for s in items)
+
+
+def _read_kind(value: object, rules: AliasRules) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        rules.problems.append(f"{ALIAS_FILE}: kind: must map names to a kind; ignored")
+        return
+    for name, kind in value.items():
+        wanted = str(kind).upper()
+        if wanted not in KINDS:
+            rules.problems.append(
+                f"{ALIAS_FILE}: kind of {name!r} must be one of {', '.join(KINDS)}; ignored"
+            )
+            continue
+        rules.kind[fold(str(name))] = wanted

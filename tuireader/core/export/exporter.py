@@ -1,0 +1,797 @@
+"""Exporting annotations and references: scope, quote check, rendering, update in place.
+
+    >>> selection = select(workspace, tags=["camps"])      # quotes checked here
+    >>> text = render(selection, "md")                     # a fresh document (stdout)
+    >>> report = write(selection, "bibtex", Path("refs.bib"), style=None)
+
+Quote check: every annotation is re-anchored against the current article text; only
+`anchored` quotes are exported, quoting the file as it is now. `fuzzy` and `orphaned` ones
+are left out (reported in `Selection.left_out`) unless `allow_unverified`, in which case
+they are exported with their stored text and a visible UNVERIFIED mark.
+
+Updating a file in place (`write` to a path that exists) never loses text written there:
+
+- md and text: the file is read as user text plus managed blocks, each between
+  `<!-- annotation: ID -->` and `<!-- /annotation: ID -->` lines. A block whose annotation
+  is exported again is replaced where it stands (edits inside it are overwritten); a new
+  annotation is added after the last block of its article (found by the
+  `<!-- article: ARTICLE_ID -->` line under the article's heading), or in a new section at
+  the end; blocks not exported this time (deleted, filtered out, now unverified) and all
+  text outside blocks are kept as they are. A begin marker without its end marker stops the
+  export with an error and the file untouched. The plain-text reference list is a managed
+  block too (`<!-- bibliography -->`), rebuilt for every article with a section in the file.
+- md also writes its bibliography beside the document as `<stem>.csl.json` (merged the same
+  way as csl-json below, holding every work cited anywhere in the document); a new
+  document's front matter names it, so `pandoc --citeproc notes.md` renders it.
+- csl-json, bibtex, ris: entries are keyed by citation key; an entry with a key being
+  exported is replaced where it stands, new ones are appended, all other entries, comments
+  and text stay. A file that cannot be parsed is not touched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from tuireader.core.export import formats
+from tuireader.core.export.citations import catalog_key_overrides, csl_records
+from tuireader.core.export.formats import QuoteItem
+from tuireader.core.fileio import atomic_write_text
+
+if TYPE_CHECKING:
+    from tuireader.core.annotations.anchoring import Anchor
+    from tuireader.core.annotations.model import Annotation
+    from tuireader.core.corpus import Article
+    from tuireader.core.export.styles import Markup, StyleInfo
+    from tuireader.core.workspace import Workspace
+
+Format = Literal["md", "csl-json", "bibtex", "ris", "text"]
+FORMATS: tuple[Format, ...] = ("md", "csl-json", "bibtex", "ris", "text")
+# Formats that list references only (no quotes): their scope is articles, not annotations.
+REFERENCE_FORMATS = ("csl-json", "bibtex", "ris")
+FILE_SUFFIXES = {"md": ".md", "csl-json": ".json", "bibtex": ".bib", "ris": ".ris", "text": ".txt"}
+BIBLIOGRAPHY_SUFFIX = ".csl.json"
+
+
+class ExportError(Exception):
+    """An export that cannot be done as asked (a file that cannot be merged or written)."""
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+def workspace_records(workspace: Workspace) -> dict[str, dict[str, Any]]:
+    """CSL-JSON records for every article in the workspace, by article id.
+
+    Keys are made unique across the whole workspace; `key:` in the catalog overrides one.
+    """
+    overrides = catalog_key_overrides(workspace.catalog)
+    return csl_records(workspace.articles.values(), overrides)
+
+
+def default_style() -> str:
+    """The citation style from the user's settings."""
+    from tuireader.core.settings import Settings
+
+    return Settings.load().citation_style
+
+
+# --- selection and the quote check ---------------------------------------------------------
+
+
+@dataclass
+class Selection:
+    """What an export covers: checked quotes and the articles whose references go with it."""
+
+    items: list[QuoteItem]  # exported quotes, in article then text order
+    left_out: list[QuoteItem]  # unverified quotes not exported
+    article_ids: list[str]  # articles in scope for reference-only formats
+    records: dict[str, dict[str, Any]]  # CSL records of every article, by article id
+    titles: dict[str, str]  # display titles, by article id
+    problems: list[str] = field(default_factory=list)  # unreadable annotation files etc.
+
+    def cited_article_ids(self) -> list[str]:
+        """Articles with at least one exported quote, in order."""
+        return list(dict.fromkeys(item.article_id for item in self.items))
+
+    def records_for(self, article_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The records of these articles (unknown ids skipped), in the order given."""
+        return [self.records[a] for a in dict.fromkeys(article_ids) if a in self.records]
+
+    def warnings(self) -> list[str]:
+        """Messages for the user: problems, quotes left out and quotes exported unverified."""
+        messages = list(self.problems)
+        for item in self.left_out:
+            messages.append(f"{_describe(item)}: {_status_text(item)}; left out")
+        for item in self.items:
+            if not item.verified:
+                messages.append(f"{_describe(item)}: {_status_text(item)}; exported as UNVERIFIED")
+        if self.left_out:
+            messages.append(
+                f"{len(self.left_out)} unverified quote(s) left out; "
+                "check them in the reader or pass --allow-unverified"
+            )
+        return messages
+
+
+def _describe(item: QuoteItem) -> str:
+    """ "annotation ID in ARTICLE" for messages."""
+    return f"annotation {item.annotation_id} in {item.article_id}"
+
+
+def _status_text(item: QuoteItem) -> str:
+    """Why a quote is unverified, in words."""
+    if item.status == "fuzzy":
+        return f"quote only matches approximately (score {item.score:.2f})"
+    return "quote not found in the current article text"
+
+
+def check_quote(
+    annotation: Annotation,
+    article: Article | None,
+    key: str,
+    locate: Callable[[Annotation, Article], Anchor] | None = None,
+) -> QuoteItem:
+    """The export item for an annotation, its quote verified against the article's text.
+
+    A verified quote is taken from the current text (what the source says now); an
+    unverified one keeps the stored text. A missing article makes the quote orphaned.
+    """
+    target = annotation.target
+    status, score, paragraph, exact = "orphaned", 0.0, target.paragraph, target.exact
+    if article is not None:
+        if locate is None:
+            from tuireader.core.annotations.model import reanchor
+
+            locate = reanchor
+        anchor = locate(annotation, article)
+        status, score = anchor.status, anchor.score
+        if anchor.paragraph is not None:
+            paragraph = anchor.paragraph
+        if anchor.status == "anchored" and anchor.start is not None and anchor.end is not None:
+            exact = article.text[anchor.start : anchor.end]
+    return QuoteItem(
+        annotation_id=annotation.id,
+        article_id=annotation.article_id,
+        key=key,
+        exact=exact,
+        paragraph=paragraph,
+        note=annotation.note,
+        tags=list(annotation.tags),
+        label=annotation.label,
+        status=status,
+        score=score,
+    )
+
+
+def load_annotations(workspace: Workspace) -> tuple[list[Annotation], list[str]]:
+    """Every stored annotation, and the problems of files that could not be read fully."""
+    from tuireader.core.annotations.store import AnnotationStore
+
+    annotations: list[Annotation] = []
+    problems: list[str] = []
+    for _article_id, annotation_file in AnnotationStore(workspace.annotations_dir).all():
+        if annotation_file.problem:
+            problems.append(annotation_file.problem)
+        annotations.extend(annotation_file.annotations)
+    return annotations, problems
+
+
+def select(
+    workspace: Workspace,
+    doc_ids: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    allow_unverified: bool = False,
+    annotations: Iterable[Annotation] | None = None,
+) -> Selection:
+    """Choose and check what to export.
+
+    `doc_ids` limits to these articles (UnknownArticleError for an id not in the
+    workspace); `tags` to annotations carrying any of them (case-insensitive). Annotations
+    default to everything in the workspace's store.
+    """
+    for article_id in doc_ids:
+        workspace.article(article_id)  # raises with close ids when unknown
+    problems: list[str] = []
+    if annotations is None:
+        annotations, problems = load_annotations(workspace)
+    annotations = list(annotations)
+    records = workspace_records(workspace)
+    order = {article_id: n for n, article_id in enumerate(workspace.articles)}
+    wanted_tags = {t.casefold() for t in tags}
+    items: list[QuoteItem] = []
+    left_out: list[QuoteItem] = []
+    for annotation in annotations:
+        if doc_ids and annotation.article_id not in doc_ids:
+            continue
+        if wanted_tags and not wanted_tags & {t.casefold() for t in annotation.tags}:
+            continue
+        article = workspace.articles.get(annotation.article_id)
+        record = records.get(annotation.article_id)
+        key = str(record["id"]) if record else annotation.article_id
+        item = check_quote(annotation, article, key)
+        if article is None:
+            problems.append(f"{_describe(item)}: the article is no longer in the workspace")
+        if item.verified or allow_unverified:
+            items.append(item)
+        else:
+            left_out.append(item)
+    position = {a.id: a.target.start for a in annotations}
+    items.sort(
+        key=lambda i: (
+            order.get(i.article_id, len(order)),
+            i.article_id,
+            position[i.annotation_id],
+            i.annotation_id,
+        )
+    )
+    if doc_ids:
+        scope = [a for a in workspace.articles if a in doc_ids]
+    elif wanted_tags:
+        scope = list(dict.fromkeys(i.article_id for i in items))
+    else:
+        scope = list(workspace.articles)
+    titles = {a.id: a.title for a in workspace.articles.values()}
+    return Selection(items, left_out, scope, records, titles, problems)
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def render(
+    selection: Selection,
+    fmt: Format,
+    style: str | StyleInfo | None = None,
+    markers: bool = False,
+    bibliography_file: str | None = None,
+    csl_file: str | None = None,
+) -> str:
+    """The export as a fresh document.
+
+    md: front matter naming `bibliography_file`, or with the references inline when None
+    (so `tuireader export --format md | pandoc --citeproc` works), and the style file
+    `csl_file` for pandoc when given. text: in `style` (default from settings); `markers`
+    adds the block markers used for updating in place.
+    """
+    if fmt == "csl-json":
+        return formats.to_csl_json(selection.records_for(selection.article_ids))
+    if fmt == "bibtex":
+        return formats.to_bibtex(selection.records_for(selection.article_ids))
+    if fmt == "ris":
+        return formats.to_ris(selection.records_for(selection.article_ids))
+    if fmt == "md":
+        cited = selection.records_for(selection.cited_article_ids())
+        front = formats.markdown_front_matter(bibliography_file, cited, csl_file)
+        return formats.markdown_document(selection.items, selection.titles, front)
+    if fmt == "text":
+        citations, references, note = _formatted(selection, selection.items, None, style)
+        return formats.text_document(
+            selection.items, selection.titles, citations, references, note, markers
+        )
+    raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _formatted(
+    selection: Selection,
+    items: Sequence[QuoteItem],
+    reference_ids: Sequence[str] | None,
+    style: str | StyleInfo | None,
+) -> tuple[list[str], list[str], bool]:
+    """(citation per item, formatted references, note style?) for the plain-text export."""
+    from tuireader.core.export.styles import CiteRequest, format_citations
+
+    ids = list(reference_ids) if reference_ids is not None else selection.cited_article_ids()
+    records = selection.records_for(ids)
+    requests = [
+        CiteRequest(item.key, str(item.paragraph) if item.paragraph else None) for item in items
+    ]
+    result = format_citations(records, requests, style or default_style(), "text")
+    return result.citations, list(result.references.values()), result.style.note
+
+
+# --- writing and updating in place ----------------------------------------------------------
+
+
+@dataclass
+class WriteReport:
+    """What `write` did: files written and which blocks or entries it touched."""
+
+    files: list[Path] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # annotation ids or citation keys
+    added: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # in the file but not in this export
+
+
+def write(
+    selection: Selection,
+    fmt: Format,
+    path: Path,
+    style: str | StyleInfo | None = None,
+    csl_file: str | None = None,
+) -> WriteReport:
+    """Write the export to `path`, updating the file in place when it exists (see the
+    module docstring). `csl_file` goes in a new Markdown document's front matter. Raises
+    ExportError, leaving every file untouched, when an existing file cannot be read or
+    merged."""
+    path = Path(path)
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise ExportError(f"folder {path.parent} does not exist")
+    existing = _read_existing(path)
+    report = WriteReport()
+    if fmt in REFERENCE_FORMATS:
+        records = selection.records_for(selection.article_ids)
+        text = _merge_records(fmt, existing, records, report, path)
+        _write(path, text, report)
+    elif fmt == "md":
+        _write_markdown(selection, path, existing, report, csl_file)
+    elif fmt == "text":
+        _write_text(selection, path, existing, style, report)
+    else:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return report
+
+
+def _read_existing(path: Path) -> str | None:
+    """The text of a file to update, None when it does not exist yet."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ExportError(f"{path} cannot be read ({error.strerror or error})") from error
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ExportError(f"{path} is not UTF-8 text; not overwriting it") from error
+
+
+def _write(path: Path, text: str, report: WriteReport) -> None:
+    """Write one file atomically and note it in the report."""
+    try:
+        atomic_write_text(path, text)
+    except OSError as error:
+        raise ExportError(f"{path} cannot be written ({error.strerror or error})") from error
+    report.files.append(path)
+
+
+def bibliography_path(path: Path) -> Path:
+    """Where the Markdown export's CSL-JSON bibliography goes: notes.md → notes.csl.json."""
+    return path.with_name(path.stem + BIBLIOGRAPHY_SUFFIX)
+
+
+def _write_markdown(
+    selection: Selection,
+    path: Path,
+    existing: str | None,
+    report: WriteReport,
+    csl_file: str | None = None,
+) -> None:
+    """Write or update a Markdown export and the CSL-JSON bibliography beside it."""
+    bib_path = bibliography_path(path)
+    bib_existing = _read_existing(bib_path)
+    if existing is None or not existing.strip():
+        text = render(selection, "md", bibliography_file=bib_path.name, csl_file=csl_file)
+        report.added += [item.annotation_id for item in selection.items]
+    else:
+        blocks = {item.annotation_id: formats.markdown_block(item) for item in selection.items}
+        text = merge_blocks(
+            existing,
+            blocks,
+            {item.annotation_id: item.article_id for item in selection.items},
+            lambda a: formats.markdown_heading(a, selection.titles.get(a, a)),
+            report,
+        )
+    # The bibliography holds every work cited anywhere in the document, kept blocks and the
+    # user's own [@key] citations included, so pandoc never meets an unknown key.
+    by_key = {str(r["id"]): r for r in selection.records.values()}
+    cited = [by_key[k] for k in dict.fromkeys(cited_keys(text)) if k in by_key]
+    bib_text = _merge_records("csl-json", bib_existing, cited, WriteReport(), bib_path)
+    _write(path, text, report)
+    _write(bib_path, bib_text, report)
+
+
+def _write_text(
+    selection: Selection,
+    path: Path,
+    existing: str | None,
+    style: str | StyleInfo | None,
+    report: WriteReport,
+) -> None:
+    """Write or update a plain-text export, its reference list rebuilt for the articles
+    that have a section in the file."""
+    if existing is None or not existing.strip():
+        text = render(selection, "text", style=style, markers=True)
+        report.added += [item.annotation_id for item in selection.items]
+        _write(path, text, report)
+        return
+    sections = article_ids_in(existing)
+    ids = list(dict.fromkeys([*sections, *selection.cited_article_ids()]))
+    citations, references, note = _formatted(selection, selection.items, ids, style)
+    blocks = {
+        item.annotation_id: formats.text_block(item, citation, note, markers=True)
+        for item, citation in zip(selection.items, citations, strict=True)
+    }
+    text = merge_blocks(
+        existing,
+        blocks,
+        {item.annotation_id: item.article_id for item in selection.items},
+        lambda a: formats.text_heading(a, selection.titles.get(a, a), markers=True),
+        report,
+        tail_marker=formats.BIBLIOGRAPHY_BEGIN,
+    )
+    text = _replace_bibliography(text, formats.text_bibliography(references, markers=True))
+    _write(path, text, report)
+
+
+_BEGIN = re.compile(r"^<!-- annotation: (?P<id>.+?) -->[ \t]*\r?$", re.MULTILINE)
+_ARTICLE = re.compile(r"^<!-- article: (?P<id>.+?) -->[ \t]*\r?$", re.MULTILINE)
+_CITEKEY = re.compile(r"(?<![\w@\\])@\{?(\w(?:[\w:.#$%&\-+?<>~/]*\w)?)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A managed annotation block in a document: [start, end) covers both marker lines."""
+
+    annotation_id: str
+    start: int
+    end: int
+
+
+def parse_blocks(text: str) -> list[Block]:
+    """The managed blocks of a document, in order. Raises ExportError for a begin marker
+    without its end marker, a block inside a block, or an id used twice, since replacing
+    any of those could cut user text."""
+    blocks: list[Block] = []
+    seen: set[str] = set()
+    begins = list(_BEGIN.finditer(text))
+    for index, begin in enumerate(begins):
+        annotation_id = begin.group("id")
+        if annotation_id in seen:
+            raise ExportError(f"annotation {annotation_id} has two blocks in the file")
+        seen.add(annotation_id)
+        end_line = re.compile(
+            rf"^{re.escape(formats.end_marker(annotation_id))}[ \t]*\r?$", re.MULTILINE
+        )
+        end = end_line.search(text, begin.end())
+        next_begin = begins[index + 1].start() if index + 1 < len(begins) else len(text)
+        if end is None or end.start() > next_begin:
+            raise ExportError(
+                f"the block of annotation {annotation_id} has no end marker "
+                f"({formats.end_marker(annotation_id)}) before the next block"
+            )
+        stop = end.end()
+        if text.startswith("\n", stop):
+            stop += 1
+        blocks.append(Block(annotation_id, begin.start(), stop))
+    return blocks
+
+
+def article_ids_in(text: str) -> list[str]:
+    """Article ids named by `<!-- article: ID -->` lines, in order."""
+    return list(dict.fromkeys(m.group("id") for m in _ARTICLE.finditer(text)))
+
+
+def cited_keys(text: str) -> list[str]:
+    """Pandoc citation keys (@key) used in a Markdown text, in order."""
+    return [m.group(1) for m in _CITEKEY.finditer(text)]
+
+
+def merge_blocks(
+    existing: str,
+    blocks: Mapping[str, str],
+    article_of: Mapping[str, str],
+    heading: Callable[[str], str],
+    report: WriteReport,
+    tail_marker: str | None = None,
+) -> str:
+    """Merge new annotation blocks into an existing document (see the module docstring).
+
+    `blocks` maps annotation id → block text (in export order), `article_of` annotation id
+    → article id, `heading(article_id)` gives a new section's heading. New sections go at
+    the end, or before the line `tail_marker` when the document has it.
+    """
+    current = parse_blocks(existing)
+    present = {b.annotation_id: b for b in current}
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    for block in current:
+        if block.annotation_id in blocks:
+            edits.append((block.start, block.end, blocks[block.annotation_id]))
+            report.replaced.append(block.annotation_id)
+        else:
+            report.kept.append(block.annotation_id)
+    new_by_article: dict[str, list[str]] = {}
+    for annotation_id in blocks:
+        if annotation_id not in present:
+            new_by_article.setdefault(article_of[annotation_id], []).append(annotation_id)
+            report.added.append(annotation_id)
+    markers = list(_ARTICLE.finditer(existing))
+    tail = existing.find(tail_marker) if tail_marker else -1
+    appended: list[str] = []
+    for article_id, ids in new_by_article.items():
+        texts = [blocks[i] for i in ids]
+        point = _insertion_point(existing, article_id, markers, current)
+        if point is None:
+            appended.append("\n".join([heading(article_id), *texts]))
+        else:
+            edits.append((point, point, "".join("\n" + t for t in texts)))
+    if appended:
+        point = tail if tail >= 0 else len(existing)
+        lead = _separator(existing[:point])
+        edits.append((point, point, lead + "\n".join(appended) + ("\n" if tail >= 0 else "")))
+    # Applied from the end so offsets stay valid; of two insertions at one point, the one
+    # listed first must end up first, so it is applied last.
+    text = existing
+    ordered = sorted(enumerate(edits), key=lambda e: (e[1][0], e[1][1], e[0]), reverse=True)
+    for _n, (start, end, replacement) in ordered:
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def _separator(before: str) -> str:
+    """What to put after `before` so that appended text starts after one blank line."""
+    if not before or before.endswith("\n\n"):
+        return ""
+    return "\n" if before.endswith("\n") else "\n\n"
+
+
+def _insertion_point(
+    text: str, article_id: str, markers: Sequence[re.Match[str]], blocks: Sequence[Block]
+) -> int | None:
+    """Where new blocks of an article go: after the last block of its section (or after its
+    marker line when the section has none); None when the document has no such section."""
+    for index, marker in enumerate(markers):
+        if marker.group("id") != article_id:
+            continue
+        section_end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
+        inside = [b for b in blocks if marker.end() <= b.start < section_end]
+        if inside:
+            return inside[-1].end
+        line_end = text.find("\n", marker.end())
+        return len(text) if line_end == -1 else line_end + 1
+    return None
+
+
+def _replace_bibliography(text: str, bibliography: str) -> str:
+    """Replace the managed reference list of a plain-text export (append it when absent)."""
+    start = text.find(formats.BIBLIOGRAPHY_BEGIN)
+    end = text.find(formats.BIBLIOGRAPHY_END, start + 1) if start >= 0 else -1
+    if start >= 0 and end >= 0:
+        stop = end + len(formats.BIBLIOGRAPHY_END)
+        if text.startswith("\n", stop):
+            stop += 1
+        return text[:start] + bibliography + text[stop:]
+    if start >= 0:
+        raise ExportError(
+            f"the reference list has no end marker ({formats.BIBLIOGRAPHY_END}); not updating"
+        )
+    return text + _separator(text) + bibliography
+
+
+# --- reference files ------------------------------------------------------------------------
+
+
+def _merge_records(
+    fmt: str,
+    existing: str | None,
+    records: Sequence[Mapping[str, Any]],
+    report: WriteReport,
+    path: Path,
+) -> str:
+    """A reference file with `records` merged into `existing` by citation key."""
+    if fmt == "csl-json":
+        return _merge_csl_json(existing, records, report, path)
+    entry_text = formats.bibtex_entry if fmt == "bibtex" else formats.ris_record
+    new = {str(r["id"]): entry_text(r) for r in records}
+    if existing is None or not existing.strip():
+        report.added += list(new)
+        return "\n".join(new.values())
+    spans = _bibtex_entries(existing) if fmt == "bibtex" else _ris_records(existing)
+    return _merge_spans(existing, spans, new, report)
+
+
+def _merge_spans(
+    existing: str,
+    spans: Sequence[tuple[str, int, int]],
+    new: Mapping[str, str],
+    report: WriteReport,
+) -> str:
+    """Replace the entries (key, start, end) whose key is in `new`; append the others."""
+    text = existing
+    for key, start, end in sorted(spans, key=lambda s: s[1], reverse=True):
+        if key in new:
+            replacement = new[key]
+            if not text[start:end].endswith("\n"):
+                replacement = replacement.rstrip("\n")
+            text = text[:start] + replacement + text[end:]
+    present = {key for key, _start, _end in spans}
+    report.replaced += [k for k in new if k in present]
+    report.kept += [k for k, _s, _e in spans if k not in new]
+    added = [k for k in new if k not in present]
+    report.added += added
+    if added:
+        text += _separator(text) + "\n".join(new[k] for k in added)
+    return text
+
+
+def _merge_csl_json(
+    existing: str | None,
+    records: Sequence[Mapping[str, Any]],
+    report: WriteReport,
+    path: Path,
+) -> str:
+    """A CSL-JSON list with `records` replacing items of the same id, others kept."""
+    items: list[Any] = []
+    if existing is not None and existing.strip():
+        try:
+            items = json.loads(existing)
+        except ValueError as error:
+            raise ExportError(f"{path} is not valid JSON ({error}); not overwriting it") from error
+        if not isinstance(items, list):
+            raise ExportError(f"{path} is not a CSL-JSON list of items; not overwriting it")
+    new = {str(r["id"]): dict(r) for r in records}
+    merged: list[Any] = []
+    for item in items:
+        item_id = str(item.get("id")) if isinstance(item, dict) else None
+        if item_id in new:
+            merged.append(new.pop(item_id))
+            report.replaced.append(item_id)
+        else:
+            merged.append(item)
+            if item_id is not None:
+                report.kept.append(item_id)
+    report.added += list(new)
+    merged += new.values()
+    return formats.to_csl_json(merged)
+
+
+_BIBTEX_START = re.compile(r"@\s*(\w+)\s*([{(])", re.MULTILINE)
+
+
+def _bibtex_entries(text: str) -> list[tuple[str, int, int]]:
+    """(key, start, end) of each entry in a .bib text; @comment, @string and @preamble are
+    not entries. Raises ExportError for an entry whose braces do not close."""
+    spans: list[tuple[str, int, int]] = []
+    position = 0
+    while True:
+        match = _BIBTEX_START.search(text, position)
+        if match is None:
+            return spans
+        end = _matching(text, match.end(), match.group(2))
+        if end is None:
+            raise ExportError(
+                f"the .bib entry starting on line {text.count(chr(10), 0, match.start()) + 1} "
+                "does not close; not updating the file"
+            )
+        if match.group(1).lower() not in ("comment", "string", "preamble"):
+            key = text[match.end() : end].split(",", 1)[0].strip()
+            stop = end + 1
+            if text.startswith("\n", stop):
+                stop += 1
+            spans.append((key, match.start(), stop))
+        position = end + 1
+
+
+def _matching(text: str, start: int, open_char: str) -> int | None:
+    """Offset of the delimiter closing an entry opened by `open_char` just before `start`.
+
+    Braces are counted the way BibTeX counts them, backslash or not (which is why the
+    writer escapes a literal brace as \\textbraceleft{} rather than \\{).
+    """
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return index if open_char == "{" else None
+            depth -= 1
+        elif char == ")" and open_char == "(" and depth == 0:
+            return index
+    return None
+
+
+_RIS_START = re.compile(r"^TY  - .*$", re.MULTILINE)
+_RIS_END = re.compile(r"^ER  -.*(?:\r?\n|$)", re.MULTILINE)
+_RIS_ID = re.compile(r"^ID  - (.+?)\s*$", re.MULTILINE)
+
+
+def _ris_records(text: str) -> list[tuple[str, int, int]]:
+    """(ID, start, end) of each RIS record that has an ID line."""
+    spans: list[tuple[str, int, int]] = []
+    for start in _RIS_START.finditer(text):
+        end = _RIS_END.search(text, start.end())
+        if end is None:
+            raise ExportError(
+                f"a RIS record (line {text.count(chr(10), 0, start.start()) + 1}) has no ER line"
+            )
+        record = text[start.start() : end.end()]
+        found = _RIS_ID.search(record)
+        if found:
+            spans.append((found.group(1), start.start(), end.end()))
+    return spans
+
+
+# --- single citations (the `cite` command, the app's copy key) ------------------------------
+
+
+@dataclass
+class CitationText:
+    """A formatted citation of one article (or one annotation), ready to show or copy."""
+
+    article_id: str
+    key: str
+    style: StyleInfo
+    reference: str  # the bibliography entry (for note styles without one: the full note)
+    citation: str  # the in-text citation or note, with the paragraph when given
+    record: dict[str, Any]
+    quote: QuoteItem | None = None
+
+    @property
+    def clipboard(self) -> str:
+        """What a copy key should put on the clipboard: the quote with its citation for an
+        annotation, else the citation followed by the reference."""
+        if self.quote is not None:
+            quote = "“" + " ".join(self.quote.exact.split()) + "”"
+            if self.style.note:
+                return f"{quote}\n{self.citation}"
+            return f"{quote} {self.citation}"
+        if self.citation == self.reference:
+            return self.reference
+        return f"{self.citation}\n{self.reference}"
+
+
+def cite_article(
+    workspace: Workspace,
+    article_id: str,
+    style: str | StyleInfo | None = None,
+    paragraph: int | None = None,
+    markup: Markup = "text",
+) -> CitationText:
+    """The reference and in-text citation of one article, in `style` (default: settings).
+
+    Formatted on its own: no "2018a" year suffix, since the document it goes into is not
+    known. Raises UnknownArticleError or StyleError.
+    """
+    from tuireader.core.export.styles import CiteRequest, format_citations, resolve_style
+
+    article = workspace.article(article_id)
+    record = workspace_records(workspace)[article.id]
+    info = style if not isinstance(style, str | None) else resolve_style(style or default_style())
+    request = CiteRequest(str(record["id"]), str(paragraph) if paragraph else None)
+    result = format_citations([record], [request], info, markup)
+    citation = result.citations[0]
+    reference = result.references.get(str(record["id"]), citation)
+    return CitationText(article.id, str(record["id"]), result.style, reference, citation, record)
+
+
+def find_annotation(workspace: Workspace, annotation_id: str) -> Annotation | None:
+    """The stored annotation with this id (or unique id prefix), if any."""
+    annotations, _problems = load_annotations(workspace)
+    exact = [a for a in annotations if a.id == annotation_id]
+    if exact:
+        return exact[0]
+    prefixed = [a for a in annotations if a.id.startswith(annotation_id)]
+    return prefixed[0] if len(prefixed) == 1 and len(annotation_id) >= 4 else None
+
+
+def cite_annotation(
+    workspace: Workspace,
+    annotation: Annotation,
+    style: str | StyleInfo | None = None,
+    markup: Markup = "text",
+) -> CitationText:
+    """The citation of an annotation's quote, at its paragraph, with the checked quote in
+    `.quote` (look at `.quote.verified` before copying it)."""
+    article = workspace.article(annotation.article_id)
+    record = workspace_records(workspace)[article.id]
+    item = check_quote(annotation, article, str(record["id"]))
+    result = cite_article(workspace, article.id, style, item.paragraph, markup)
+    result.quote = item
+    return result

@@ -1,0 +1,110 @@
+"""Checks and rewrites of a query string before Whoosh parses it.
+
+Whoosh's parser accepts almost anything and silently drops what it cannot read, so a user
+who typed an unbalanced quote or a lone AND would get puzzling results. These checks turn
+such mistakes into a clear message instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+FIELDS = ("title", "author", "source", "date", "entity", "body")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
+_DATE_TERM = re.compile(r"date:(\[[^\]]*\]|\S+)", re.IGNORECASE)
+_DATE_VALUE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?")
+_ENTITY_TERM = re.compile(r"entity:(?:\"([^\"]*)\"|(\S+))")
+
+
+class QueryError(ValueError):
+    """A malformed query; the message is meant for the user."""
+
+
+def _outside_quotes(query: str) -> str:
+    """The query with quoted phrases blanked out (so their contents are not checked)."""
+    return re.sub(r"\"[^\"]*\"", lambda m: " " * len(m.group()), query)
+
+
+def check_query_syntax(query: str) -> None:
+    """Raise QueryError naming the problem when the query is malformed."""
+    if not query.strip():
+        raise QueryError("Type something to search for.")
+    if query.count('"') % 2:
+        raise QueryError('Unbalanced quotes: a phrase needs a closing ".')
+    bare = _outside_quotes(query)
+    for opening, closing, name in (("(", ")", "parentheses"), ("[", "]", "brackets")):
+        depth = 0
+        for char in bare:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                break
+        if depth != 0:
+            raise QueryError(f"Unbalanced {name}: each {opening} needs a matching {closing}.")
+    for match in _FIELD_PREFIX.finditer(bare):
+        name = match.group(1)
+        if name.lower() not in FIELDS:
+            raise QueryError(
+                f"Unknown field {name}:. Use one of: title:, author:, source:, date:, entity:."
+            )
+        rest = query[match.end() :]
+        if not rest.strip() or rest[:1].isspace():
+            raise QueryError(f"{name}: needs a value right after the colon.")
+    _check_dates(bare)
+    words = re.findall(r"[()]|[^\s()]+", bare)
+    _check_operators([w for w in words if w.strip()])
+
+
+def _check_dates(query: str) -> None:
+    """date: takes YYYY, YYYY-MM or YYYY-MM-DD, or a range [A to B] of those (ends optional)."""
+    for match in _DATE_TERM.finditer(query):
+        value = match.group(1)
+        if value.startswith("["):
+            ends = re.split(r"\s*\bto\b\s*", value[1:-1].strip(), flags=re.IGNORECASE)
+            ok = len(ends) == 2 and all(not e or _DATE_VALUE.fullmatch(e) for e in ends)
+        else:
+            ok = bool(_DATE_VALUE.fullmatch(value.rstrip(")")))
+        if not ok:
+            raise QueryError(
+                "date: takes a date such as 2019, 2019-04 or 2019-04-05, "
+                "or a range such as date:[2018 to 2019]."
+            )
+
+
+def _check_operators(words: list[str]) -> None:
+    """A boolean operator needs a term on each side (NOT only on its right)."""
+    previous = "("
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ")"
+        if word in _OPERATORS:
+            needs_left = word != "NOT"
+            if (needs_left and (previous in _OPERATORS or previous == "(")) or (
+                following in _OPERATORS - {"NOT"} or following == ")"
+            ):
+                raise QueryError(
+                    f"{word} needs a search term on {'each side' if needs_left else 'its right'}."
+                )
+        previous = word
+
+
+def rewrite_entity_terms(query: str, spellings: Callable[[str], list[str]] | None) -> str:
+    """Replace `entity:"Name"` by an OR of phrase queries over every spelling of the entity.
+
+    Without an entity index the name itself is searched as a phrase.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        name = (match.group(1) or match.group(2) or "").strip()
+        if not name:
+            raise QueryError('entity: needs a name, e.g. entity:"Sayragul Sauytbay".')
+        forms = (spellings(name) if spellings else []) or [name]
+        phrases = " OR ".join(f'"{form.replace(chr(34), "")}"' for form in forms)
+        return f"({phrases})"
+
+    return _ENTITY_TERM.sub(replace, query)
+
+
+def entity_query(name: str) -> str:
+    """The search query for every spelling of an entity: entity:"Name"."""
+    return 'entity:"{}"'.format(" ".join(name.replace('"', " ").split()))
