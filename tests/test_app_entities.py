@@ -273,7 +273,9 @@ async def test_o_without_an_entity_says_what_to_do(root):
         assert any("Select an entity first" in str(n.message) for n in app._notifications)
         # the palette offers the sidebar in a reader (p is not in the 80-column footer):
         # the app's entity commands and the reader's own
-        palette = app.COMMANDS | app.screen.COMMANDS
+        # (a provider may be listed as a function returning it: loaded when the palette opens)
+        listed = app.COMMANDS | app.screen.COMMANDS
+        palette = {p if isinstance(p, type) else p() for p in listed}
         providers = [p(app.screen) for p in (EntityCommands, SidebarCommands) if p in palette]
         hits = {hit.text: hit for hit in [h for p in providers async for h in p.discover()]}
         assert set(hits) == {"Entities of the workspace", "Entities in this article"}

