@@ -228,7 +228,7 @@ async def test_a_keymap_that_hides_a_global_key_is_a_settings_warning(tmp_path: 
 
 # ---------------------------------------------------------------------- counts in number
 def test_plural_agrees_with_the_count() -> None:
-    from tuireader.app.shell.render import plural
+    from tuireader.core.text import plural
 
     assert plural(1, "hit") == "1 hit"
     assert plural(2, "hit") == "2 hits"

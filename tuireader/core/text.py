@@ -175,3 +175,9 @@ def parse_tags(text: str) -> list[str]:
         else:
             tags.append(" ".join(words).lstrip("#"))
     return list(dict.fromkeys(tag for tag in tags if tag))
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """The count and a noun that agrees with it: "1 hit", "2 hits", "1,234 articles"
+    (`many` for a plural that is not `word` + "s": "1 match", "3 matches")."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"

@@ -32,10 +32,10 @@ from tuireader.app.annotations.spans import next_highlight as next_highlight_of
 from tuireader.app.annotations.visual import VisualMode
 from tuireader.app.context import reader_context
 from tuireader.app.shell.keys import key_for
-from tuireader.app.shell.render import plural
 from tuireader.core.annotations.anchoring import SelectionError
 from tuireader.core.annotations.model import Annotation, new_annotation
 from tuireader.core.corpus import Article
+from tuireader.core.text import plural
 
 
 class Annotator:

@@ -9,7 +9,6 @@ Imported at start-up (tuireader.app.commands.PROVIDERS), so it imports nothing h
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from tuireader.app.context import reader_context
@@ -47,15 +46,7 @@ class HighlightCommands(CommandListProvider):
     """The reader's highlight actions: select, highlight, next, edit, tag, delete, label."""
 
     def _commands(self) -> list[Command]:
-        screen = self.screen  # the reader under the palette
-        keymap = reader_context(screen).keymap_in_use
-
-        def key(binding_id: str) -> str:
-            return key_for(binding_id, keymap)
-
-        def run(action: str) -> Callable[[], object]:
-            return partial(screen.run_action, action)
-
+        key, run = self.key, self.screen_action
         moves = " ".join(key(f"visual.{move}") for move in VISUAL_MOVES)
         commands: list[Command] = [
             (

@@ -12,7 +12,7 @@ from typing import Literal
 from tuireader.app.annotations.model import Placed, shorten
 from tuireader.app.shell.bindings import short_key
 from tuireader.app.shell.keys import key_for
-from tuireader.app.shell.render import plural
+from tuireader.core.text import plural
 
 Severity = Literal["information", "warning", "error"]
 """A notification's severity, as Textual names them."""

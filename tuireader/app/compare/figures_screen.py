@@ -26,7 +26,8 @@ from tuireader.app.context import reader_context
 from tuireader.app.shell import bindings
 from tuireader.app.shell.keys import key_for, key_to_start
 from tuireader.app.shell.navigation import OpenArticle
-from tuireader.app.shell.render import clean_text, plural, safe_content, safe_text
+from tuireader.app.shell.render import clean_text, safe_content, safe_text
+from tuireader.core.text import plural
 
 if TYPE_CHECKING:
     from tuireader.core.compare.align import Comparison
@@ -175,7 +176,7 @@ class PairFiguresScreen(Screen[tuple[int, int] | None]):
             intro = (
                 f"{plural(len(matches), 'figure')} that A "
                 f"({clean_text(a.title)}) and B ({clean_text(b.title)}) give for the same "
-                f"thing; {differ} differ."
+                f"thing; {differ} {'differs' if differ == 1 else 'differ'}."
             )
             if self.differ_only:
                 differ_key = key_for("figures.differ", reader_context(self).keymap_in_use)
@@ -360,7 +361,8 @@ class CorpusFiguresScreen(Screen[None]):
             opens = key_to_start(key_for("figures.open", keymap))
             intro = (
                 f"{plural(len(groups), 'figure')} given by several "
-                f"articles; {differ} disagree. {opens} opens the article at the figure."
+                f"articles; {differ} {'disagrees' if differ == 1 else 'disagree'}. "
+                f"{opens} opens the article at the figure."
             )
             if self.differ_only:
                 intro += f" Showing disagreements only ({key_for('figures.differ', keymap)}: all)."

@@ -26,8 +26,9 @@ from tuireader.app.context import reader_context
 from tuireader.app.shell import bindings
 from tuireader.app.shell.keys import key_for, key_to_start
 from tuireader.app.shell.navigation import CompareArticles, OpenArticle
-from tuireader.app.shell.render import clean_text, plural, safe_content
+from tuireader.app.shell.render import clean_text, safe_content
 from tuireader.core.corpus import Article
+from tuireader.core.text import plural
 
 if TYPE_CHECKING:
     from tuireader.core.compare.passages import PassageHit

@@ -26,7 +26,8 @@ from tuireader.app.shell.article_rows import (
 from tuireader.app.shell.index_status import IndexStatus
 from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.navigation import CompareWith, OpenArticle
-from tuireader.app.shell.render import plural, safe_text
+from tuireader.app.shell.render import safe_text
+from tuireader.core.text import plural
 
 # Column widths (cells); the title column takes what is left. Narrow terminals drop the
 # authors column first, then the source: the title is what people scan.

@@ -3,11 +3,6 @@ else says this. (Copying is the citing package's `CopyCommands`, also in the rea
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-
-from tuireader.app.context import reader_context
-from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.palette import Command, CommandListProvider
 
 
@@ -16,15 +11,7 @@ class ReaderCommands(CommandListProvider):
     keys do."""
 
     def _commands(self) -> list[Command]:
-        screen = self.screen  # the reader under the palette
-        keymap = reader_context(screen).keymap_in_use
-
-        def key(binding_id: str) -> str:
-            return key_for(binding_id, keymap)
-
-        def run(action: str) -> Callable[[], object]:
-            return partial(screen.run_action, action)
-
+        key, run = self.key, self.screen_action
         return [
             (
                 "Compare this article with…",

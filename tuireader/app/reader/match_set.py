@@ -22,8 +22,8 @@ from tuireader.app.reader.find_bar import FindBar
 from tuireader.app.reader.matching import match_spans
 from tuireader.app.shell.article_view import ArticleView
 from tuireader.app.shell.messages import MatchesFound
-from tuireader.app.shell.render import plural
 from tuireader.core.corpus import Article
+from tuireader.core.text import plural
 
 if TYPE_CHECKING:
     from tuireader.core.entities.index import ArticleEntity

@@ -23,9 +23,10 @@ from tuireader.app.shell.index_status import IndexStatus
 from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.messages import SearchDone
 from tuireader.app.shell.navigation import OpenArticle
-from tuireader.app.shell.render import clean_text, plural
+from tuireader.app.shell.render import clean_text
 from tuireader.app.state.index_state import IndexState
 from tuireader.core.search.query_syntax import QueryError
+from tuireader.core.text import plural
 
 if TYPE_CHECKING:
     from tuireader.core.search.index import SearchResults

@@ -22,8 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tuireader.app.shell.render import MATCH_STYLE, plural, safe_content
+from tuireader.app.shell.render import MATCH_STYLE, safe_content
 from tuireader.core.corpus import Article
+from tuireader.core.text import plural
 
 GUTTER = 6
 """Cells for the paragraph number and the furniture mark ("  12~ ")."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from tuireader.app.context import reader_context
+from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.render import safe_content
 
 Command = tuple[str, str, Callable[[], object]]
@@ -36,6 +39,14 @@ class CommandListProvider(Provider):
     def _commands(self) -> list[Command]:
         """The commands on offer now (may depend on the screen under the palette)."""
         raise NotImplementedError
+
+    def key(self, binding_id: str) -> str:
+        """The key of a binding as the user's keymap has it, for a command's help text."""
+        return key_for(binding_id, reader_context(self.screen).keymap_in_use)
+
+    def screen_action(self, action: str) -> Callable[[], object]:
+        """A command running one of the screen's own actions, as its key would."""
+        return partial(self.screen.run_action, action)
 
     async def discover(self) -> Hits:
         """Every command."""

@@ -18,7 +18,8 @@ from tuireader.app.context import reader_context
 from tuireader.app.shell import bindings
 from tuireader.app.shell.article_rows import LibraryRow, build_rows, filter_rows, sort_rows
 from tuireader.app.shell.keys import key_for
-from tuireader.app.shell.render import plural, safe_content
+from tuireader.app.shell.render import safe_content
+from tuireader.core.text import plural
 
 MAX_SHOWN = 200
 """Most articles listed at once (the filter narrows a big corpus down)."""

@@ -68,9 +68,3 @@ def safe_text(text: str, style: str = "", ellipsis: bool = False) -> Text:
     if ellipsis:
         return Text(cleaned, style=style, no_wrap=True, overflow="ellipsis", end="")
     return Text(cleaned, style=style, end="")
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """The count and a noun that agrees with it: "1 hit", "2 hits", "1,234 articles"
-    (`many` for a plural that is not `word` + "s": "1 match", "3 matches")."""
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"

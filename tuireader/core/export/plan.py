@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuireader.core.text import parse_tags
+from tuireader.core.text import parse_tags, plural
 
 if TYPE_CHECKING:
     from tuireader.core.export.exporter import Format, Selection, WriteReport
@@ -152,11 +152,6 @@ class Plan:
     """The checked selection (None when it could not be made)."""
 
 
-def _plural(count: int, word: str) -> str:
-    """`count` and `word`, with an s unless there is one ("1 quote", "2 quotes")."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def make_selection(workspace: Workspace, request: ExportRequest) -> Selection:
     """The checked selection for a request (thread). Raises UnknownArticleError."""
     from tuireader.core.export import exporter as export
@@ -248,10 +243,10 @@ def make_plan(workspace: Workspace, request: ExportRequest) -> Plan:
         plan.problem = problem
         return plan
     if request.fmt in export.REFERENCE_FORMATS:
-        what = _plural(len(selection.article_ids), "reference")
+        what = plural(len(selection.article_ids), "reference")
     else:
         articles = len(selection.cited_article_ids())
-        what = f"{_plural(len(selection.items), 'quote')} from {_plural(articles, 'article')}"
+        what = f"{plural(len(selection.items), 'quote')} from {plural(articles, 'article')}"
     parts = [what]
     if selection.left_out:
         parts.append(f"{len(selection.left_out)} unverified left out")
@@ -315,10 +310,10 @@ def describe_report(report: WriteReport, selection: Selection, fmt: str) -> str:
         shown_path(path) if n == 0 else path.name for n, path in enumerate(report.files)
     )
     if fmt in REFERENCE_FORMATS:
-        what = _plural(len(selection.article_ids), "reference")
+        what = plural(len(selection.article_ids), "reference")
         unit = "entries"
     else:
-        what = _plural(len(selection.items), "quote")
+        what = plural(len(selection.items), "quote")
         unit = "blocks"
     message = (
         f"Exported {what} to {files}: {len(report.added)} added, "
@@ -326,7 +321,7 @@ def describe_report(report: WriteReport, selection: Selection, fmt: str) -> str:
     )
     if selection.left_out:
         message += (
-            f" {_plural(len(selection.left_out), 'unverified quote')} left out "
+            f" {plural(len(selection.left_out), 'unverified quote')} left out "
             "(tick “Include unverified” to export them marked UNVERIFIED)."
         )
     unverified = sum(1 for item in selection.items if not item.verified)
