@@ -1,8 +1,9 @@
-"""Helpers for driving the app in tests and benchmarks: a small sample workspace and
-waiting until the app has loaded its articles (and, optionally, its index).
+"""Helpers for driving the app in tests and benchmarks: a small sample workspace, waiting
+on conditions (the app ready, a palette or a search caught up with the typing, an export
+preview current) and reading the screen and the notifications.
 
-Kept in the package (not under tests/) so the test modules, the snapshot tests and the
-benchmarks share one definition of "the app is ready".
+One module, so the test modules, the snapshot tests and the benchmarks share one definition
+of "the app is ready", and the few Textual privates tests need are read in one place.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from tuireader.core.workspace import Workspace
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from textual.app import App
+    from textual.dom import DOMNode
+    from textual.notifications import Notification
     from textual.pilot import Pilot
+    from textual.strip import Strip
 
     from tuireader.app.app import TuiReaderApp
     from tuireader.app.citing.export_dialog import ExportDialog
@@ -87,6 +92,66 @@ def make_workspace(
     return Workspace.open(root)
 
 
+async def wait_for(
+    pilot: Pilot[None],
+    condition: Callable[[], bool],
+    timeout: float = 20.0,
+    what: str = "the condition",
+) -> None:
+    """Let the app run (its timers, workers and messages) until `condition()` holds, then
+    let it handle what that brought; AssertionError naming `what` after `timeout` seconds.
+
+    Tests wait on a condition, never for a fixed time: a busy machine only makes them slower.
+    """
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} never happened (waited {timeout:g} s)")
+        await pilot.pause()
+    await pilot.pause()
+
+
+def workers_running(app: App[object], node: DOMNode | None = None) -> bool:
+    """Whether any worker (of `node`, when given) has not finished yet."""
+    return any(
+        not worker.is_finished and (node is None or worker.node is node) for worker in app.workers
+    )
+
+
+def palette_ready(app: App[object]) -> bool:
+    """Whether a command palette is on top, done searching for what was typed, with a match
+    highlighted (so enter runs the best match)."""
+    from textual.command import CommandList, CommandPalette
+
+    palette = app.screen
+    if not isinstance(palette, CommandPalette) or workers_running(app, palette):
+        return False
+    return palette.query_one(CommandList).highlighted is not None
+
+
+def search_current(app: App[object]) -> bool:
+    """Whether the search screen on top shows the results of what its query box holds now
+    (the debounce timer has fired and the search worker has answered); an empty box: no
+    results."""
+    from tuireader.app.search.screen import SearchScreen
+
+    screen = app.screen
+    if not isinstance(screen, SearchScreen) or workers_running(app, screen):
+        return False
+    query = screen.query_input.value
+    if not query.strip():
+        return screen.results is None and screen.result_list.option_count == 0
+    results = screen.results
+    return results is not None and results.query == query and results.exact == screen.exact
+
+
+def notifications(app: App[object]) -> list[Notification]:
+    """The notifications the app shows now (not yet expired), oldest first."""
+    # Private API, used only by tests: Textual keeps no public list of notifications.
+    return list(app._notifications)
+
+
 async def wait_until_ready(
     pilot: Pilot[None], index: bool = True, timeout: float = 20.0
 ) -> TuiReaderApp:
@@ -124,24 +189,30 @@ async def wait_for_preview(
             return
         if time.monotonic() > deadline:
             raise TimeoutError("the export preview never caught up")
-        await pilot.pause(0.05)
+        await pilot.pause()
 
 
-def screen_lines(app: TuiReaderApp) -> list[str]:
+def screen_strips(app: App[object]) -> list[Strip]:
+    """Every line on screen as drawn: text and styles (a terminal's view of the screen)."""
+    # Private API, used only by tests: Textual renders the screen's text only into an SVG
+    # (`export_screenshot`); the compositor's strips are exactly what is drawn.
+    return list(app.screen._compositor.render_strips())
+
+
+def screen_lines(app: App[object]) -> list[str]:
     """The text of every line on screen, as the terminal would show it."""
-    # Private API, used only by tests: the compositor's strips are exactly what is drawn.
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return [strip.text for strip in screen_strips(app)]
 
 
-def screen_text(app: TuiReaderApp) -> str:
+def screen_text(app: App[object]) -> str:
     """The whole screen as one string (lines joined by newlines)."""
     return "\n".join(screen_lines(app))
 
 
-def screen_click_actions(app: TuiReaderApp) -> set[str]:
+def screen_click_actions(app: App[object]) -> set[str]:
     """Every `@click` action attached to any character on screen (links and buttons)."""
     actions: set[str] = set()
-    for strip in app.screen._compositor.render_strips():
+    for strip in screen_strips(app):
         for segment in strip:
             style = segment.style
             meta = style.meta if style is not None else {}

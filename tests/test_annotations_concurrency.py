@@ -35,6 +35,7 @@ seeds, folder, who, first, count, go = sys.argv[1:7]
 article = load_article(Path(seeds) / "story.txt", Path(seeds))
 store = AnnotationStore(Path(folder), lock_timeout=60)
 paragraphs = article.paragraphs
+print("ready", flush=True)
 while go != "-" and not Path(go).exists():
     time.sleep(0.002)
 print("start", time.time(), flush=True)
@@ -87,7 +88,10 @@ def test_two_processes_adding_200_annotations_lose_none(
     seeds, folder = workspace
     go = tmp_path / "go"
     children = [spawn(seeds, folder, who, 0, 100, go) for who in ("left", "right")]
-    time.sleep(0.3)  # both are importing; the go file makes them start together
+    for child in children:  # both have imported and loaded; the go file starts them together
+        assert child.stdout is not None
+        while child.stdout.readline().strip() != "ready":
+            assert child.poll() is None, child.stderr.read() if child.stderr else ""
     go.touch()
     outputs = [child.communicate(timeout=120) for child in children]
     for child, (_, err) in zip(children, outputs, strict=True):

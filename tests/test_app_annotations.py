@@ -8,7 +8,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from app_harness import SAMPLE_ARTICLES, wait_until_ready
+from app_harness import SAMPLE_ARTICLES, palette_ready, wait_for, wait_until_ready
 from app_harness import make_workspace as build_workspace
 from textual.widgets import DataTable, Input, RadioSet, TextArea
 
@@ -263,7 +263,8 @@ async def test_h_H_and_number_keys_highlight_and_label(root: Path) -> None:
         # The highlights are drawn: label colours in the text, a marker in the gutter.
         assert len(view.highlights) == 5
         line = view.lines[view.placement(2)[0]]
-        spans = [str(span.style) for span in view._paragraph_content(2).spans]
+        drawn = [part.content for part in view.lines if part.paragraph == 2]
+        spans = [str(span.style) for content in drawn for span in content.spans]
         assert spans and line.paragraph == 2
         assert CURRENT_MARKER == "▶"
         status = str(app.screen.query_one("#reader-status").render())
@@ -479,12 +480,12 @@ async def test_palette_opens_the_annotations_view(root: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await open_notes(pilot)
         await pilot.press("ctrl+p", *"hl parag")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_ready(app), what="the palette's matches")
         await pilot.press("enter")
         await settle(pilot)
         assert [a.target.exact for a in stored(root)] == [PARAGRAPH_2]
         await pilot.press("ctrl+p", *"annot view")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_ready(app), what="the palette's matches")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AnnotationsScreen)

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_harness import HOSTILE_TEXT, make_workspace, screen_text, wait_until_ready
+from app_harness import (
+    HOSTILE_TEXT,
+    make_workspace,
+    notifications,
+    palette_ready,
+    screen_text,
+    wait_for,
+    wait_until_ready,
+)
 from textual.widgets import DataTable, OptionList
 
 from tuireader.app.app import TuiReaderApp
@@ -461,7 +469,7 @@ async def test_palette_offers_comparison_commands(root: Path) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"compare this")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_ready(app), what="the palette's matches")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PickArticleDialog)
@@ -526,7 +534,7 @@ async def test_meaning_unavailable_leaves_the_comparison_by_words(
         assert screen.comparison is not None and not screen.comparison.alignment.meaning
         assert [(p.a, p.b) for p in screen.pairs] == PAIRS
         assert "words only" in screen_text(app)
-        said = [notification.message for notification in app._notifications]
+        said = [notification.message for notification in notifications(app)]
         assert any(m.startswith("Comparing by words only: the sentence model") for m in said)
 
 

@@ -21,7 +21,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from app_harness import screen_text, wait_until_ready
+from app_harness import (
+    notifications,
+    palette_ready,
+    screen_strips,
+    screen_text,
+    search_current,
+    wait_for,
+    wait_until_ready,
+    workers_running,
+)
 from test_entities_support import ARTICLE_A, ARTICLE_B, FakeDoc, FakeNlp
 from textual.widgets import Static
 
@@ -115,7 +124,7 @@ def mention_texts(reader: ReaderScreen) -> list[str]:
 def styles_of(app: TuiReaderApp, word: str) -> list[str]:
     """The rich styles of every segment on screen whose text is exactly `word`."""
     found = []
-    for strip in app.screen._compositor.render_strips():
+    for strip in screen_strips(app):
         for segment in strip:
             if segment.text == word:
                 found.append(str(segment.style))
@@ -196,7 +205,11 @@ async def test_find_replaces_the_entity_highlights(root):
     async with app.run_test(size=(120, 40)) as pilot:
         reader, _sidebar = await open_sidebar(pilot)
         await pilot.press("enter", "escape", "f", *"court")
-        await pilot.pause(0.4)
+        await wait_for(
+            pilot,
+            lambda: reader.matches.query == "court" and not workers_running(app, reader),
+            what="the find for “court”",
+        )
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert reader.entities.active is None
@@ -253,7 +266,7 @@ async def test_o_search_row_opens_the_entity_search(root):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_sidebar(pilot)
         await pilot.press("o", "slash")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: search_current(app), what="the entity search")
         await app.workers.wait_for_complete()
         await pilot.pause()
         search = app.screen
@@ -270,7 +283,7 @@ async def test_o_without_an_entity_says_what_to_do(root):
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
-        assert any("Select an entity first" in str(n.message) for n in app._notifications)
+        assert any("Select an entity first" in str(n.message) for n in notifications(app))
         # the palette offers the sidebar in a reader (p is not in the 80-column footer):
         # the app's entity commands and the reader's own
         # (a provider may be listed as a function returning it: loaded when the palette opens)
@@ -328,17 +341,19 @@ async def test_entities_screen_sorts_filters_and_opens(root):
         assert screen.kind is None
         # filter as you type, any spelling, case and accents ignored
         await pilot.press("f", *"UYGHUR")
-        await pilot.pause(0.3)
+        await wait_for(
+            pilot, lambda: [e.name for e in screen.shown] == ["Uighur"], what="the filter"
+        )
         assert [e.name for e in screen.shown] == ["Uighur"]
         await pilot.press("escape")  # clears the filter
         assert screen.filter_input.value == "" and len(screen.shown) == 6
         await pilot.press("f", *"zzz")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: screen.shown == [], what="the filter")
         assert screen.shown == [] and "escape clears the filter" in screen_text(app)
         await pilot.press("escape")
         # enter searches for the entity under the cursor
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: search_current(app), what="the entity search")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
@@ -384,9 +399,9 @@ async def test_palette_finds_entities_by_any_spelling(root):
         assert "also" in (hits[0].help or "")
         # the palette itself: typing a short form, enter opens the entity search
         await pilot.press("ctrl+p", *"sauytbay")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: palette_ready(app), what="the palette's matches")
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: search_current(app), what="the entity search")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
@@ -502,7 +517,7 @@ async def test_missing_model_explains_how_to_enable_entities(tmp_path, isolated_
         assert sidebar.items == []
         message = str(sidebar.query_one("#entity-message", Static).content)
         assert "no_such_model_for_tuireader" in message and ENABLE_ENTITIES_HELP in message
-        warnings = [n for n in app._notifications if n.title == "Entities"]
+        warnings = [n for n in notifications(app) if n.title == "Entities"]
         assert len(warnings) == 1 and ENABLE_ENTITIES_HELP in warnings[0].message
         # search still works, and the entities screen says the same
         assert app.index_state.ready

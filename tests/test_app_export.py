@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from app_harness import make_workspace, wait_for_preview, wait_until_ready
+from app_harness import (
+    make_workspace,
+    notifications,
+    palette_ready,
+    wait_for,
+    wait_for_preview,
+    wait_until_ready,
+)
+from textual.command import CommandPalette
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.citing import clipboard as app_clipboard
@@ -104,10 +112,16 @@ def make_app(root: Path) -> TuiReaderApp:
     return TuiReaderApp(Workspace.open(root), check_index=False, restore=False)
 
 
-async def settle(pilot, seconds: float = 0.25) -> None:
-    """Let timers fire and workers (and their threads) finish, and an export dialog's
-    preview catch up with its fields (the machine may be busy)."""
-    await pilot.pause(seconds)
+async def settle(pilot) -> None:
+    """Let a command palette on top find what was typed, workers (and their threads)
+    finish, and an export dialog's preview catch up with its fields (the machine may be
+    busy)."""
+    app = pilot.app
+    await wait_for(
+        pilot,
+        lambda: not isinstance(app.screen, CommandPalette) or palette_ready(app),
+        what="the palette's matches",
+    )
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await wait_for_preview(pilot)
@@ -116,7 +130,7 @@ async def settle(pilot, seconds: float = 0.25) -> None:
 
 
 def messages(app: TuiReaderApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
+    return "\n".join(str(n.message) for n in notifications(app))
 
 
 async def open_dialog(pilot, article_id: str | None = "alpha") -> ExportDialog:
@@ -480,7 +494,7 @@ async def test_palette_opens_the_export_dialog(root):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until_ready(pilot, index=False)
         await pilot.press("ctrl+p", *"Export annotations")
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ExportDialog)
@@ -689,11 +703,11 @@ async def test_change_citation_style_from_the_palette_persists(root):
     async with app.run_test(size=SIZE) as pilot:
         await open_reader(pilot, "alpha", paragraph=2)
         await pilot.press("ctrl+p", *"Change citation style")
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await pilot.press("enter")
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await pilot.press(*"mla")
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await pilot.press("enter")  # the best match is highlighted
         await settle(pilot)
         assert app.settings.citation_style == "modern-language-association"
@@ -712,14 +726,14 @@ async def test_copy_commands_in_the_palette(root):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until_ready(pilot, index=False)
         await pilot.press("ctrl+p", *"Copy citation")
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert "Open an article first" in messages(app)
         await open_reader(pilot, "beta", paragraph=2)
         terminal = Terminal(app)
         await pilot.press("ctrl+p", *"Copy citation")
-        await settle(pilot, 0.4)
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert terminal.copied().startswith("“Uighur families” (Writer, 2020, para. 2)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_harness import make_workspace, screen_text, wait_until_ready
+from app_harness import make_workspace, notifications, screen_text, wait_until_ready
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.library.screen import LibraryScreen
@@ -163,6 +163,6 @@ async def test_unreadable_files_become_notifications_not_crashes(tmp_path):
     app = TuiReaderApp(workspace, check_index=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until_ready(pilot, index=False)
-        messages = " ".join(str(n.message) for n in app._notifications)
+        messages = " ".join(str(n.message) for n in notifications(app))
         assert "empty.txt" in messages and "binary.txt" in messages
         assert shown_ids(app) == ["ok"]

@@ -6,7 +6,16 @@ import json
 
 import pytest
 import yaml
-from app_harness import make_workspace, screen_text, wait_until_ready
+from app_harness import (
+    make_workspace,
+    notifications,
+    palette_ready,
+    screen_strips,
+    screen_text,
+    search_current,
+    wait_for,
+    wait_until_ready,
+)
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.library.screen import LibraryScreen
@@ -56,7 +65,7 @@ async def test_keymap_from_settings_rebinds_by_id(root, config):
     app = TuiReaderApp(Workspace.open(root), check_index=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until_ready(pilot, index=False)
-        assert any("bogus.id" in str(n.message) for n in app._notifications)
+        assert any("bogus.id" in str(n.message) for n in notifications(app))
         app.open_article("alpha")
         await pilot.pause()
         reader = app.screen
@@ -75,13 +84,13 @@ async def test_palette_finds_articles_by_title_and_commands(root):
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until_ready(pilot, index=False)
         await pilot.press("ctrl+p", *"gamma notes")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: palette_ready(app), what="the palette's matches")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.article.id == "gamma"
         await pilot.press("ctrl+p", *"keys and help")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: palette_ready(app), what="the palette's matches")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -109,7 +118,7 @@ async def test_ctrl_t_opens_the_theme_picker(root):
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until_ready(pilot, index=False)
         await pilot.press("ctrl+t")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_ready(app), what="the theme picker's list")
         from textual.command import CommandPalette
 
         assert isinstance(app.screen, CommandPalette)
@@ -121,7 +130,7 @@ async def test_unknown_theme_is_reported_not_fatal(root, config):
     app = TuiReaderApp(Workspace.open(root), check_index=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until_ready(pilot, index=False)
-        assert any("no-such-theme" in str(n.message) for n in app._notifications)
+        assert any("no-such-theme" in str(n.message) for n in notifications(app))
 
 
 async def test_last_article_and_position_are_restored(root, config):
@@ -182,7 +191,7 @@ async def test_80x24_keeps_the_essentials_visible(root):
 
 def style_of(app: TuiReaderApp, text: str):
     """The style of the first on-screen segment containing `text`."""
-    for strip in app.screen._compositor.render_strips():
+    for strip in screen_strips(app):
         for segment in strip:
             if text in segment.text:
                 return segment.style
@@ -198,7 +207,7 @@ async def test_no_color_still_marks_cursor_selection_and_matches(root, monkeypat
         first_title = app.screen.shown[0].title  # type: ignore[attr-defined]
         assert style_of(app, first_title[:20]).reverse  # the library's cursor row
         await pilot.press("slash", *"camps")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: search_current(app), what="the search for camps")
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("down")  # to the hits: the highlighted one is underlined

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from app_harness import SAMPLE_ARTICLES, make_workspace, screen_text, wait_until_ready
+from app_harness import (
+    SAMPLE_ARTICLES,
+    make_workspace,
+    notifications,
+    screen_strips,
+    screen_text,
+    wait_for,
+    wait_until_ready,
+    workers_running,
+)
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.library.screen import LibraryScreen
@@ -37,13 +46,19 @@ def root(tmp_path_factory):
 
 def gutter_is_reversed(app: TuiReaderApp, label: str) -> bool:
     """Whether the gutter cell showing `label` (e.g. "   3 ") is drawn in reverse video."""
-    for strip in app.screen._compositor.render_strips():
+    for strip in screen_strips(app):
         text = ""
         for segment in strip:
             if segment.text.startswith(label.rstrip()) and label.strip() == segment.text.strip():
                 return bool(segment.style and segment.style.reverse)
             text += segment.text
     raise AssertionError(f"no gutter {label!r} on screen")
+
+
+def find_done(app: TuiReaderApp, reader: ReaderScreen, query: str) -> bool:
+    """Whether the find bar's search for `query` has run (its debounce is over and the
+    matching worker done)."""
+    return reader.matches.query == query and not workers_running(app, reader)
 
 
 async def open_reader(pilot, article_id: str, **kwargs) -> ReaderScreen:
@@ -186,7 +201,7 @@ async def test_find_in_article_highlights_and_steps(root):
         await pilot.press("f")
         assert reader.find_bar.display
         await pilot.press(*"camps")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: find_done(app, reader, "camps"), what="the find for camps")
         await app.workers.wait_for_complete()
         await pilot.pause()
         view = reader.view
@@ -204,7 +219,7 @@ async def test_find_in_article_highlights_and_steps(root):
         assert view.current_match == (first or 0) + 1
         # Partial words fall back to a literal search.
         await pilot.press("ctrl+f", *"etain")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: find_done(app, reader, "etain"), what="the find for etain")
         await app.workers.wait_for_complete()
         await pilot.pause()
         # The input selected its old text on focus, so typing replaced it: "etain" only.
@@ -220,7 +235,7 @@ async def test_n_without_matches_says_how_to_get_some(root):
         await open_reader(pilot, "gamma")
         await pilot.press("n")
         await pilot.pause()
-        assert any("No matches here" in str(n.message) for n in app._notifications)
+        assert any("No matches here" in str(n.message) for n in notifications(app))
 
 
 def test_literal_spans_is_case_insensitive_and_escapes_regex():

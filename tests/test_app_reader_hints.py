@@ -3,13 +3,10 @@ is the paragraph the reader would remember (issue 11, item 9)."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from app_harness import make_workspace, wait_until_ready
+from app_harness import make_workspace, wait_for, wait_until_ready
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.reader.screen import ReaderScreen
@@ -49,16 +46,6 @@ def make_app(root: Path, keymap: dict[str, str] | None = None) -> TuiReaderApp:
     return TuiReaderApp(Workspace.open(root), settings=settings, check_index=False, restore=False)
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    """Let the app run until `condition()` holds (debounce timers and workers included)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.02)
-    await pilot.pause()
-
-
 async def settle(pilot) -> None:
     """Let workers (the annotations' read) finish and their messages be handled."""
     for _ in range(3):
@@ -94,7 +81,7 @@ async def test_status_hints_follow_the_keymap(root: Path) -> None:
         assert "V select · ctrl+h highlight" in status(reader)
         assert "v select" not in status(reader)
         await pilot.press("f", *"needle", "enter")
-        await wait_for(pilot, lambda: len(reader.view.matches) == 2)
+        await wait_for(pilot, lambda: len(reader.view.matches) == 2, what="two matches")
         assert "(ctrl+n/N)" in status(reader)
         assert "(n/N)" not in status(reader)
         await pilot.press("Z")
@@ -111,11 +98,15 @@ async def test_status_counts_agree_in_number(root: Path) -> None:
     app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         reader = await open_reader(pilot, "notes", paragraph=2)  # not the highlighted one
-        await wait_for(pilot, lambda: len(reader.view.highlights) == 1)
+        await wait_for(pilot, lambda: len(reader.view.highlights) == 1, what="the highlight")
         assert "1 highlight (m M)" in status(reader)
         assert "1 highlights" not in status(reader)
         await pilot.press("f", *"third")
-        await wait_for(pilot, lambda: "1 match" in str(reader.query_one("#find-count").render()))
+        await wait_for(
+            pilot,
+            lambda: "1 match" in str(reader.query_one("#find-count").render()),
+            what="the find count",
+        )
         assert "1 matches" not in str(reader.query_one("#find-count").render())
 
 
@@ -126,11 +117,11 @@ async def test_paragraph_in_the_status_follows_the_top_after_paging(root: Path) 
         view = reader.view
         assert "¶ 1/41" in status(reader)
         await pilot.press("space")
-        await wait_for(pilot, lambda: view.scroll_y > 10)
+        await wait_for(pilot, lambda: view.scroll_y > 10, what="the page down")
         assert not view.is_visible(view.cursor)  # the cursor stayed on ¶ 1, off screen
         remembered = reader.position()
         assert remembered > 1
         assert f"¶ {remembered}/41" in status(reader)
         await pilot.press("g")  # back to the top: the cursor is on screen again
-        await wait_for(pilot, lambda: view.scroll_y == 0)
+        await wait_for(pilot, lambda: view.scroll_y == 0, what="the scroll to the top")
         assert "¶ 1/41" in status(reader)

@@ -7,15 +7,19 @@ import pytest
 from app_harness import (
     HOSTILE_TEXT,
     make_workspace,
+    palette_ready,
     screen_click_actions,
     screen_lines,
     screen_text,
+    search_current,
+    wait_for,
     wait_until_ready,
+    workers_running,
 )
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.reader.screen import ReaderScreen
-from tuireader.app.search.screen import DEBOUNCE, SearchScreen
+from tuireader.app.search.screen import SearchScreen
 
 HOSTILE_TITLE = "[@click=app.quit]Click me[/] [bold]Bold?[/bold] \x1b[2J"
 # YAML's double-quoted "\\e" is ESC: the catalog title carries a real escape sequence.
@@ -82,7 +86,7 @@ async def test_search_results_and_find_show_markup_literally(workspace):
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until_ready(pilot)
         await pilot.press("slash", *"markup")
-        await pilot.pause(DEBOUNCE + 0.05)
+        await wait_for(pilot, lambda: search_current(app), what="the search for markup")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
@@ -96,7 +100,12 @@ async def test_search_results_and_find_show_markup_literally(workspace):
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         await pilot.press("f", *"[@click")
-        await pilot.pause(0.3)
+        reader = app.screen
+        await wait_for(
+            pilot,
+            lambda: reader.matches.query == "[@click" and not workers_running(app, reader),
+            what="the find for [@click",
+        )
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.view.matches  # found literally, highlighted, still inert
@@ -108,7 +117,7 @@ async def test_palette_shows_hostile_titles_literally(workspace):
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until_ready(pilot)
         await pilot.press("ctrl+p", *"click")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: palette_ready(app), what="the palette's matches")
         text = screen_text(app)
         assert "[@click=app.quit]Click me[/]" in text
         assert not any("quit" in action for action in screen_click_actions(app))

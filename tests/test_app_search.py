@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from app_harness import make_workspace, screen_text, wait_until_ready
+from app_harness import make_workspace, screen_text, search_current, wait_for, wait_until_ready
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.library.screen import LibraryScreen
 from tuireader.app.reader.screen import ReaderScreen
-from tuireader.app.search.screen import DEBOUNCE, SearchScreen
+from tuireader.app.search.screen import SearchScreen
 from tuireader.core.workspace import Workspace
 
 
@@ -24,20 +26,27 @@ def root(tmp_path_factory):
     return path
 
 
-async def settle(pilot) -> None:
-    """Wait out the debounce and the search worker."""
-    await pilot.pause(DEBOUNCE + 0.05)
+async def settle(pilot, until: Callable[[], bool] | None = None) -> None:
+    """Wait out the debounce and the search worker: until the results are those of the
+    query box's text (or `until()` holds: a query whose problem is shown instead)."""
+    app = pilot.app
+    await wait_for(pilot, until or (lambda: search_current(app)), what="the search")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def search(pilot, query: str) -> SearchScreen:
+async def search(pilot, query: str, until: Callable[[], bool] | None = None) -> SearchScreen:
     await wait_until_ready(pilot)
     await pilot.press("slash", *query)
-    await settle(pilot)
+    await settle(pilot, until)
     screen = pilot.app.screen
     assert isinstance(screen, SearchScreen)
     return screen
+
+
+def status(app) -> str:
+    """The search screen's status line."""
+    return str(app.screen.query_one("#search-status").render())
 
 
 async def test_live_results_with_highlights_and_variant_marks(root):
@@ -80,12 +89,12 @@ async def test_results_follow_typing_and_only_the_last_query_shows(root):
 async def test_malformed_query_shows_its_message_inline(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await search(pilot, '"unbalanced')
+        screen = await search(pilot, '"unbalanced', until=lambda: "Unbalanced" in status(app))
         text = screen_text(app)
         assert "Unbalanced quotes" in text
         assert screen.query_one("#search-status").has_class("-error")
         await pilot.press("backspace", *["backspace"] * 10, *"nosuchfield:x")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "Unknown field" in status(app))
         assert "Unknown field" in screen_text(app)
         assert isinstance(app.screen, SearchScreen)
 
@@ -141,9 +150,10 @@ async def test_search_waits_for_the_index_then_runs(tmp_path):
         await wait_until_ready(pilot, index=False)
         assert app.index_state.phase == "off"
         await pilot.press("slash", *"camps")
-        await pilot.pause(DEBOUNCE + 0.05)
+        # The debounce over, the search starts the index check it waits for.
+        await wait_for(pilot, lambda: app.index_state.phase != "off", what="the index check")
         await wait_until_ready(pilot, index=True)
-        await pilot.pause()
+        await wait_for(pilot, lambda: search_current(app), what="the search for camps")
         screen = app.screen
         assert isinstance(screen, SearchScreen)
         assert screen.results is not None and screen.results.total > 0

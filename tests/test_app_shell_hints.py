@@ -8,13 +8,10 @@ status and mode, the compare status line, passage search and the figures screens
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from app_harness import make_workspace, wait_until_ready
+from app_harness import make_workspace, notifications, search_current, wait_for, wait_until_ready
 from textual.widgets import Input, Static
 
 from tuireader.app.app import TuiReaderApp
@@ -69,17 +66,6 @@ def make_app(root: Path, keymap: dict[str, str], check_index: bool = False) -> T
     return TuiReaderApp(
         Workspace.open(root), settings=settings, check_index=check_index, restore=False
     )
-
-
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    """Let the app run until `condition()` holds (debounce timers and workers included)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.02)
-        await pilot.pause()
-    await pilot.pause()
 
 
 def static_text(screen, selector: str) -> str:
@@ -145,7 +131,11 @@ async def test_compare_status_follows_the_keymap(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 30)) as pilot:  # narrow: one pane, flipped with t
         await wait_until_ready(pilot, index=False)
         app.post_message(CompareArticles("alpha", "beta"))
-        await wait_for(pilot, lambda: getattr(app.screen, "comparison", None) is not None)
+        await wait_for(
+            pilot,
+            lambda: getattr(app.screen, "comparison", None) is not None,
+            what="the comparison",
+        )
         screen = app.screen
         assert isinstance(screen, CompareScreen) and screen.pairs
         status = static_text(screen, "#compare-status")
@@ -169,14 +159,18 @@ async def test_passage_and_figure_hints_follow_the_keymap(tmp_path: Path) -> Non
         app.open_article("alpha", paragraph=2)
         await pilot.pause()
         await pilot.press("w")
-        await wait_for(pilot, lambda: bool(getattr(app.screen, "hits", None)))
+        await wait_for(
+            pilot, lambda: bool(getattr(app.screen, "hits", None)), what="the similar passages"
+        )
         passages = app.screen
         assert isinstance(passages, PassagesScreen)
         assert "o opens one; v compares the two articles." in static_text(
             passages, "#passages-status"
         )
         await pilot.press("F")
-        await wait_for(pilot, lambda: getattr(app.screen, "groups", None) is not None)
+        await wait_for(
+            pilot, lambda: getattr(app.screen, "groups", None) is not None, what="the figures"
+        )
         figures = app.screen
         assert isinstance(figures, CorpusFiguresScreen)
         # A named key begins the sentence capitalised, as "Enter opens…" does by default.
@@ -217,7 +211,7 @@ async def test_a_keymap_that_hides_a_global_key_is_a_settings_warning(tmp_path: 
     app = make_app(tmp_path, {"library.filter": "F"})
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until_ready(pilot, index=False)
-        said = [(n.title, str(n.message)) for n in app._notifications]
+        said = [(n.title, str(n.message)) for n in notifications(app)]
         assert any(title == "Settings" and "'app.figures'" in text for title, text in said)
         library = app.screen
         assert isinstance(library, LibraryScreen)
@@ -260,7 +254,7 @@ async def test_search_status_says_1_hit_and_names_the_open_key(tmp_path: Path) -
         await pilot.press("slash", *"weather")  # only gamma's one paragraph says it
         screen = app.screen
         assert isinstance(screen, SearchScreen)
-        await wait_for(pilot, lambda: screen.results is not None)
+        await wait_for(pilot, lambda: search_current(app), what="the search for weather")
         assert screen.results is not None and screen.results.total == 1
         status = static_text(screen, "#search-status")
         assert status.startswith("1 hit for “weather”")

@@ -11,10 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from app_harness import wait_until_ready
+from app_harness import search_current, wait_for, wait_until_ready
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.search.screen import DEBOUNCE, SearchScreen
+from tuireader.app.search.screen import SearchScreen
 from tuireader.core.workspace import Workspace
 
 BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -42,7 +42,7 @@ def make_app(root: Path) -> TuiReaderApp:
 async def search_uyghur(pilot) -> None:
     await wait_until_ready(pilot)
     await pilot.press("slash", *"Uyghur camps")
-    await pilot.pause(DEBOUNCE + 0.1)
+    await wait_for(pilot, lambda: search_current(pilot.app), what="the search")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -18,7 +18,7 @@ SCRIPT = textwrap.dedent(
     from tuireader.core.workspace import Workspace
     from tuireader.app.app import TuiReaderApp
     from tuireader.app.search.screen import SearchScreen
-    from app_harness import wait_until_ready
+    from app_harness import search_current, wait_for, wait_until_ready
 
     def heavy():
         return sorted(m for m in ("spacy", "whoosh", "torch") if m in sys.modules)
@@ -40,9 +40,9 @@ SCRIPT = textwrap.dedent(
             out["loaded"] = heavy()
             out["rows"] = app.screen.table.row_count
             await pilot.press("slash", *"camps")
-            await pilot.pause(0.3)
+            # without an index check at start-up, the search (its debounce over) starts one
             await wait_until_ready(pilot, index=True)
-            await pilot.pause(0.3)
+            await wait_for(pilot, lambda: search_current(app), what="the search for camps")
             await app.workers.wait_for_complete()
             screen = app.screen
             found = isinstance(screen, SearchScreen) and screen.results
