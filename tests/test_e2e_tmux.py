@@ -71,3 +71,27 @@ def test_search_open_hit_and_step_with_n(tmux, tmp_path):
         time.sleep(0.1)
     assert not tmux.alive(), "the app did not quit"
     assert (tmp_path / "config" / "state.json").exists()  # the position was remembered
+
+
+def test_h_then_q_typed_ahead_keeps_the_highlight(tmux, tmp_path):
+    """`h` and `q` arriving in one read (type-ahead over a slow link): the app quits only
+    once the highlight is on disk."""
+    from tuireader.core.annotations.store import AnnotationStore
+
+    workspace = tmp_path / "ws"
+    shutil.copytree(BUNDLED_SEEDS, workspace / "seeds")
+    command = (
+        f"TUIREADER_CONFIG_DIR={tmp_path / 'config'} TERM=xterm-256color "
+        f"{sys.executable} -m tuireader --workspace {workspace}"
+    )
+    tmux.start(command, 120, 40)
+    tmux.wait_for("5 articles")
+    tmux.send("Enter")  # open the first article
+    tmux.wait_for("¶ 1/")
+    tmux.send("jhq", literal=True)  # one write: the keys arrive together
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and tmux.alive():
+        time.sleep(0.1)
+    assert not tmux.alive(), "the app did not quit"
+    files = list(AnnotationStore(workspace / "annotations").all())
+    assert [len(annotation_file.annotations) for _, annotation_file in files] == [1]

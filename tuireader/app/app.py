@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.signal import Signal
 from textual.theme import Theme
+from textual.worker import Worker
 
 from tuireader.app.commands import PROVIDERS
 from tuireader.app.library.screen import LibraryScreen
@@ -118,6 +119,9 @@ class TuiReaderApp(App[None]):
         """Remembered open article and positions for this workspace."""
         self.keymap_in_use: dict[str, str] = {}
         """The user's keymap entries that were applied (for the help screen)."""
+        self.save_failures: list[str] = []
+        """Errors of annotation saves since the last quit attempt (the next q only shows
+        them)."""
         self.quitting = False
         """Set while quitting, so an open reader is remembered as open."""
         self._loaded_once = False
@@ -570,6 +574,36 @@ class TuiReaderApp(App[None]):
             screen.remember(is_open=False)
 
     async def action_quit(self) -> None:
+        """Quit once the saves still running are done (remembering the open article and
+        position). After a save failed, the first q only says so; q again quits."""
+        from tuireader.app.annotations.jobs import pending_saves
+
+        # Keys typed ahead over a slow link (`h` then `q`) must not quit before the
+        # highlight is on disk. The wait runs in a worker so the screen keeps answering.
+        saves = pending_saves(self)
+        if saves:
+            self.notify("Saving annotations before quitting…", timeout=3)
+            self.run_worker(self._quit_after(saves), group="quit", exclusive=True)
+            return
+        if self.save_failures:
+            self.save_failures.clear()
+            self.notify(
+                "An annotation was not saved (see the message); q again quits anyway.",
+                title="Not quitting",
+                severity="error",
+                timeout=10,
+            )
+            return
+        self._quit_now()
+
+    async def _quit_after(self, saves: list[Worker[Any]]) -> None:
+        """Wait for `saves`, then quit as `q` would."""
+        from tuireader.app.annotations.jobs import finish_saves
+
+        await finish_saves(self, saves)
+        await self.action_quit()
+
+    def _quit_now(self) -> None:
         """Remember the open article and position, then quit."""
         from tuireader.app.reader.screen import ReaderScreen
 

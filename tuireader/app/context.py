@@ -42,6 +42,8 @@ class ReaderContext(Protocol):
     """Named entities: the cached index and its extraction."""
     reading_state: ReadingState
     """Remembered open article and positions for this workspace."""
+    save_failures: list[str]
+    """Errors of annotation saves since the last quit attempt (the next q only shows them)."""
     keymap_in_use: dict[str, str]
     """The user's keymap entries that were applied (binding id → keys)."""
 

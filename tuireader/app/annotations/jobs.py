@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import contextlib
 from functools import partial
+from typing import Any
 
+from textual.app import App
 from textual.message import Message
 from textual.widget import Widget
+from textual.worker import Worker
 
 from tuireader.app.annotations.session import AnnotationSession, Change, Snapshot
+from tuireader.app.context import reader_context
 from tuireader.core.annotations.model import Annotation
+
+SAVE_GROUP = "annotations-save"
+"""The worker group of saves: the app waits for it before quitting."""
 
 
 class AnnotationsLoaded(Message):
@@ -62,10 +69,22 @@ def start_save(host: Widget, session: AnnotationSession, change: Change) -> None
     def job() -> None:
         outcome = session.run(change)
         if outcome.error is not None:
+            # Read by the app's quit: the first q after a failed save does not quit.
+            reader_context(host).save_failures.append(outcome.error)
             _post_failure(host, AnnotationStoreFailed(outcome.error, lost=outcome.lost))
         _read_and_post(host, session, change.focus, outcome.notice)
 
-    host.app.run_worker(job, thread=True, group="annotations-save", exit_on_error=False)
+    host.app.run_worker(job, thread=True, group=SAVE_GROUP, exit_on_error=False)
+
+
+def pending_saves(app: App[Any]) -> list[Worker[Any]]:
+    """The saves started and not finished yet (a key pressed just before quitting)."""
+    return [w for w in app.workers if w.group == SAVE_GROUP and not w.is_finished]
+
+
+async def finish_saves(app: App[Any], saves: list[Worker[Any]]) -> None:
+    """Wait until `saves` are done (their failures are in `save_failures`)."""
+    await app.workers.wait_for_complete(saves)
 
 
 def _read_and_post(
