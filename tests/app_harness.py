@@ -152,6 +152,25 @@ def notifications(app: App[object]) -> list[Notification]:
     return list(app._notifications)
 
 
+async def open_reader_on(pilot: Pilot[None], article_id: str, **where: int) -> None:
+    """Open an article (`paragraph=` etc. as `open_article` takes them) and wait until its
+    reader is on top and painted (the footer drawn)."""
+    from tuireader.app.reader.screen import ReaderScreen
+
+    app = pilot.app
+    app.open_article(article_id, **where)  # type: ignore[attr-defined]
+
+    def shown() -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, ReaderScreen)
+            and screen.article.id == article_id
+            and bool(screen_lines(app)[-1].strip())
+        )
+
+    await wait_for(pilot, shown, what=f"the reader on {article_id!r}")
+
+
 async def wait_until_ready(
     pilot: Pilot[None], index: bool = True, timeout: float = 20.0
 ) -> TuiReaderApp:

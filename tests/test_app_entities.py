@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from app_harness import (
     notifications,
+    open_reader_on,
     palette_ready,
     screen_strips,
     screen_text,
@@ -95,8 +96,7 @@ async def wait_for_entities(pilot, timeout: float = 20.0) -> TuiReaderApp:
 
 async def open_reader(pilot, article_id: str) -> ReaderScreen:
     app = await wait_for_entities(pilot)
-    app.open_article(article_id, paragraph=1)
-    await pilot.pause()
+    await open_reader_on(pilot, article_id, paragraph=1)
     assert isinstance(app.screen, ReaderScreen)
     return app.screen
 
@@ -104,7 +104,11 @@ async def open_reader(pilot, article_id: str) -> ReaderScreen:
 async def open_sidebar(pilot, article_id: str = "a") -> tuple[ReaderScreen, EntitySidebar]:
     reader = await open_reader(pilot, article_id)
     await pilot.press("p")
-    await pilot.pause()
+    await wait_for(
+        pilot,
+        lambda: reader.entities.sidebar is not None and reader.entities.sidebar.display,
+        what="the entity sidebar",
+    )
     sidebar = reader.entities.sidebar
     assert sidebar is not None and sidebar.display
     return reader, sidebar
@@ -302,8 +306,7 @@ async def test_without_an_index_check_the_sidebar_starts_one(root):
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until_ready(pilot, index=False)
         assert app.entities.state.phase == "off" and app.entities.index is None
-        app.open_article("a", paragraph=1)
-        await pilot.pause()
+        await open_reader_on(pilot, "a", paragraph=1)
         await pilot.press("p")
         await wait_for_entities(pilot)
         await pilot.pause()
@@ -456,8 +459,7 @@ async def test_entities_are_extracted_after_the_search_index_with_progress(tmp_p
         status = app.screen.query_one(IndexStatus)
         assert status.display
         assert "Extracting entities" in screen_text(app)
-        app.open_article("a")
-        await pilot.pause()
+        await open_reader_on(pilot, "a")
         await pilot.press("p")
         await pilot.pause()
         assert "Extracting entities" in screen_text(app)
@@ -483,15 +485,20 @@ async def test_while_new_articles_are_extracted_the_others_show_their_entities(t
             assert time.monotonic() < deadline, app.entities.state
             await asyncio.sleep(0.02)
         assert app.entities.index.missing == ["e"]
-        app.open_article("a")
-        await pilot.pause()
+        await open_reader_on(pilot, "a")
         await pilot.press("p")
-        await pilot.pause()
-        assert "3 Sayragul Sauytbay" in option_lines(app.screen.query_one(EntitySidebar))
-        app.open_article("e")
-        await pilot.pause()
+        await wait_for(
+            pilot,
+            lambda: "3 Sayragul Sauytbay" in option_lines(app.screen.query_one(EntitySidebar)),
+            what="the cached article's entities in the sidebar",
+        )
+        await open_reader_on(pilot, "e")
         await pilot.press("p")
-        await pilot.pause()
+        await wait_for(
+            pilot,
+            lambda: "Extracting entities" in screen_text(app),
+            what="the extraction notice for the new article",
+        )
         sidebar = app.screen.query_one(EntitySidebar)
         assert sidebar.items == [] and "Extracting entities" in screen_text(app)
         nlp.gate.set()
@@ -517,6 +524,11 @@ async def test_missing_model_explains_how_to_enable_entities(tmp_path, isolated_
         assert sidebar.items == []
         message = str(sidebar.query_one("#entity-message", Static).content)
         assert "no_such_model_for_tuireader" in message and ENABLE_ENTITIES_HELP in message
+        await wait_for(
+            pilot,
+            lambda: any(n.title == "Entities" for n in notifications(app)),
+            what="the Entities notification",
+        )
         warnings = [n for n in notifications(app) if n.title == "Entities"]
         assert len(warnings) == 1 and ENABLE_ENTITIES_HELP in warnings[0].message
         # search still works, and the entities screen says the same
@@ -546,21 +558,19 @@ STARTUP = textwrap.dedent(
     import asyncio, json, sys
     from tuireader.core.workspace import Workspace
     from tuireader.app.app import TuiReaderApp
-    from app_harness import wait_until_ready
+    from app_harness import open_reader_on, wait_for, wait_until_ready
 
     async def main(root):
         app = TuiReaderApp(Workspace.open(root))
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_until_ready(pilot)
-            for _ in range(500):
-                if app.entities.state.phase in ("ready", "unavailable", "failed"):
-                    break
-                await asyncio.sleep(0.02)
-            await pilot.pause()
-            app.open_article("a")
-            await pilot.pause()
+            settled = ("ready", "unavailable", "failed")
+            await wait_for(pilot, lambda: app.entities.state.phase in settled, what="entities")
+            await open_reader_on(pilot, "a")
             await pilot.press("p")
-            await pilot.pause()
+            await wait_for(
+                pilot, lambda: app.screen.query("#entity-sidebar").first().items, what="listed"
+            )
             sidebar = app.screen.query_one("#entity-sidebar")
             out = {
                 "phase": app.entities.state.phase,

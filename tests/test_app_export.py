@@ -14,6 +14,7 @@ import yaml
 from app_harness import (
     make_workspace,
     notifications,
+    open_reader_on,
     palette_ready,
     wait_for,
     wait_for_preview,
@@ -136,8 +137,7 @@ def messages(app: TuiReaderApp) -> str:
 async def open_dialog(pilot, article_id: str | None = "alpha") -> ExportDialog:
     app = await wait_until_ready(pilot, index=False)
     if article_id:
-        app.open_article(article_id)
-        await pilot.pause()
+        await open_reader_on(pilot, article_id)
     await pilot.press("x")
     await settle(pilot)
     assert isinstance(app.screen, ExportDialog)
@@ -521,8 +521,7 @@ class Terminal:
 
 async def open_reader(pilot, article_id: str, paragraph: int = 1) -> ReaderScreen:
     app = await wait_until_ready(pilot, index=False)
-    app.open_article(article_id, paragraph=paragraph)
-    await pilot.pause()
+    await open_reader_on(pilot, article_id, paragraph=paragraph)
     assert isinstance(app.screen, ReaderScreen)
     return app.screen
 

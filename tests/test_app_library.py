@@ -166,3 +166,11 @@ async def test_unreadable_files_become_notifications_not_crashes(tmp_path):
         messages = " ".join(str(n.message) for n in notifications(app))
         assert "empty.txt" in messages and "binary.txt" in messages
         assert shown_ids(app) == ["ok"]
+
+
+def test_word_counts_fit_their_column() -> None:
+    from tuireader.app.library.screen import WIDTHS, words_cell
+
+    cases = {783: "783", 99_999: "99,999", 800_000: "800k", 1_700_000: "1.7M"}
+    assert {n: words_cell(n) for n in cases} == cases
+    assert all(len(words_cell(n)) <= WIDTHS["words"] for n in (9, 99_999, 999_999, 9_999_999))

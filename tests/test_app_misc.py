@@ -9,6 +9,7 @@ import yaml
 from app_harness import (
     make_workspace,
     notifications,
+    open_reader_on,
     palette_ready,
     screen_strips,
     screen_text,
@@ -66,8 +67,7 @@ async def test_keymap_from_settings_rebinds_by_id(root, config):
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until_ready(pilot, index=False)
         assert any("bogus.id" in str(n.message) for n in notifications(app))
-        app.open_article("alpha")
-        await pilot.pause()
+        await open_reader_on(pilot, "alpha")
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
         await pilot.press("right_square_bracket")  # no longer bound
@@ -137,8 +137,7 @@ async def test_last_article_and_position_are_restored(root, config):
     app = TuiReaderApp(Workspace.open(root), check_index=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until_ready(pilot, index=False)
-        app.open_article("alpha", paragraph=5)
-        await pilot.pause()
+        await open_reader_on(pilot, "alpha", paragraph=5)
         await pilot.press("q")
     state = json.loads((config / "state.json").read_text("utf-8"))
     entry = state["workspaces"][str(root)]
@@ -181,8 +180,7 @@ async def test_80x24_keeps_the_essentials_visible(root):
         lines = screen_text(app).splitlines()
         assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
         assert "q Quit" in lines[-1] and "Search" in lines[-1] and "^p" in lines[-1]
-        app.open_article("alpha")
-        await pilot.pause()
+        await open_reader_on(pilot, "alpha")
         footer = screen_text(app).splitlines()[-1]
         for label in ("Back", "¶", "Match", "Find", "Search", "Help", "Quit", "Commands"):
             assert label in footer

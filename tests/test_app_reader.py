@@ -7,6 +7,7 @@ from app_harness import (
     SAMPLE_ARTICLES,
     make_workspace,
     notifications,
+    open_reader_on,
     screen_strips,
     screen_text,
     wait_for,
@@ -63,8 +64,7 @@ def find_done(app: TuiReaderApp, reader: ReaderScreen, query: str) -> bool:
 
 async def open_reader(pilot, article_id: str, **kwargs) -> ReaderScreen:
     app = await wait_until_ready(pilot)
-    app.open_article(article_id, **kwargs)
-    await pilot.pause()
+    await open_reader_on(pilot, article_id, **kwargs)
     await app.workers.wait_for_complete()
     await pilot.pause()
     assert isinstance(app.screen, ReaderScreen)

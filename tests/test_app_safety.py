@@ -7,6 +7,7 @@ import pytest
 from app_harness import (
     HOSTILE_TEXT,
     make_workspace,
+    open_reader_on,
     palette_ready,
     screen_click_actions,
     screen_lines,
@@ -64,8 +65,7 @@ async def test_reader_shows_markup_and_escapes_as_plain_text_and_clicks_do_nothi
     app = TuiReaderApp(workspace)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until_ready(pilot)
-        app.open_article("hostile")
-        await pilot.pause()
+        await open_reader_on(pilot, "hostile")
         assert isinstance(app.screen, ReaderScreen)
         text = screen_text(app)
         assert "Markup test [bold]x[/bold] and [@click=app.quit]q[/] here, in a sentence." in text

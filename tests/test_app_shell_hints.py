@@ -11,7 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_harness import make_workspace, notifications, search_current, wait_for, wait_until_ready
+from app_harness import (
+    make_workspace,
+    notifications,
+    open_reader_on,
+    search_current,
+    wait_for,
+    wait_until_ready,
+)
 from textual.widgets import Input, Static
 
 from tuireader.app.app import TuiReaderApp
@@ -156,8 +163,7 @@ async def test_passage_and_figure_hints_follow_the_keymap(tmp_path: Path) -> Non
     app = make_app(tmp_path, keymap)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until_ready(pilot, index=False)
-        app.open_article("alpha", paragraph=2)
-        await pilot.pause()
+        await open_reader_on(pilot, "alpha", paragraph=2)
         await pilot.press("w")
         await wait_for(
             pilot, lambda: bool(getattr(app.screen, "hits", None)), what="the similar passages"

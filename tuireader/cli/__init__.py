@@ -4,7 +4,9 @@ Each subcommand lives in its own module here and exposes `register(subparsers)`,
 its parser and sets `handler=` to a function `(args, workspace) -> int`. With no subcommand
 the app opens. Exit codes: 0 success, 2 user error (with a clear message, no traceback).
 With `--json`, an error is also a JSON object on stdout, {"error": "...", "exit_code": 2}, for the
-script reading it; the line on stderr stays for the person watching.
+script reading it; the line on stderr stays for the person watching. Everything a subcommand
+prints goes through the output layer (`tuireader.cli.output`): control characters escaped,
+any stdout encoding survived.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import NoReturn
 
 from tuireader import __version__
 from tuireader.cli.common import UserError, open_workspace, print_json
+from tuireader.cli.output import guarded_output
+from tuireader.core.workspace import Workspace
 
 # Modules under tuireader.cli that register subcommands, in help order.
 COMMAND_MODULES = (
@@ -90,18 +94,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in arguments
     _Parser.json_errors = as_json
-    args = build_parser(names_a_command(arguments)).parse_args(arguments)
-    try:
-        workspace = open_workspace(args.workspace)
-        if args.command is None:
-            from tuireader.app.run import run_app
+    # Everything a subcommand prints, usage errors included (they echo the arguments), goes
+    # through the output layer: no raw control character, no UnicodeEncodeError.
+    with guarded_output():
+        args = build_parser(names_a_command(arguments)).parse_args(arguments)
+        try:
+            workspace = open_workspace(args.workspace)
+            if args.command is not None:
+                code: int = args.handler(args, workspace)
+                return code
+        except UserError as error:
+            return _fail(str(error), 2, as_json)
+        except KeyboardInterrupt:
+            return _fail("interrupted", 130, as_json)
+        except BrokenPipeError:
+            return 0
+    # The app runs outside the layer: Textual writes its own escape sequences to the terminal.
+    return _run_app(workspace, as_json)
 
-            return run_app(workspace)
-        code: int = args.handler(args, workspace)
-        return code
+
+def _run_app(workspace: Workspace, as_json: bool) -> int:
+    """Open the reader app on the workspace; its exit code."""
+    from tuireader.app.run import run_app
+
+    try:
+        return run_app(workspace)
     except UserError as error:
-        return _fail(str(error), 2, as_json)
+        message, code = str(error), 2
     except KeyboardInterrupt:
-        return _fail("interrupted", 130, as_json)
-    except BrokenPipeError:
-        return 0
+        message, code = "interrupted", 130
+    # The app has stopped: its error message is ours to make safe again.
+    with guarded_output():
+        return _fail(message, code, as_json)

@@ -25,6 +25,10 @@ from tuireader.core.corpus import Article, clean_for_display
 from tuireader.core.workspace import Workspace
 
 QUOTE_WIDTH = 60  # characters of a quote shown in text output
+LISTED_OCCURRENCES = 5
+"""Paragraphs named when a quote is ambiguous; the rest are counted. A quote found
+everywhere in a huge article would otherwise print one line of hundreds of kilobytes, and
+finding each paragraph scans the article (quadratic time)."""
 
 
 def register(subparsers: Any) -> None:
@@ -148,7 +152,9 @@ def run_annotations(args: argparse.Namespace, workspace: Workspace) -> int:
     rows: list[tuple[Annotation, Anchor, bool]] = []
     for _, annotation_file in _files(store, args.doc):
         if annotation_file.problem:
-            warn(f"{annotation_file.problem} (read-only; valid entries are still listed)")
+            # One bad file is reported and the others listed; its valid entries too, if any.
+            kept = "valid entries are still listed" if annotation_file.annotations else "skipped"
+            warn(f"{annotation_file.problem} (read-only; {kept})")
         for annotation in annotation_file.annotations:
             if args.tag is not None and args.tag not in annotation.tags:
                 continue
@@ -185,10 +191,12 @@ def _choose_span(article: Article, quote: str, occurrence: int | None) -> tuple[
             )
         return spans[occurrence - 1]
     if len(spans) > 1:
-        paragraphs = [paragraph_number(article.paragraphs, *span) for span in spans]
+        listed = spans[:LISTED_OCCURRENCES]
+        paragraphs = ", ".join(str(paragraph_number(article.paragraphs, *span)) for span in listed)
+        if len(spans) > len(listed):
+            paragraphs += f" and {len(spans) - len(listed):,} more"
         raise UserError(
-            f"the quote occurs {len(spans)} times in {article_id} (paragraphs "
-            f"{', '.join(str(p) for p in paragraphs)}); "
+            f"the quote occurs {len(spans):,} times in {article_id} (paragraphs {paragraphs}); "
             f"pass --occurrence K (1-{len(spans)}) to choose one"
         )
     return spans[0]

@@ -1,12 +1,14 @@
-"""Helpers shared by the subcommands: opening the workspace, JSON output, user errors."""
+"""Helpers shared by the subcommands: opening the workspace, JSON output, user errors.
+
+What reaches the terminal is made safe by `tuireader.cli.output`, installed by `main`."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from tuireader.cli.output import json_text
 from tuireader.core.workspace import UnknownArticleError, Workspace, WorkspaceError
 
 
@@ -31,9 +33,9 @@ def get_article(workspace: Workspace, article_id: str) -> Any:
 
 
 def print_json(data: Any) -> None:
-    """Print data as indented UTF-8 JSON on stdout."""
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    """Print data as indented JSON on stdout, with no raw control character in it (see
+    `output.json_text`; characters stdout cannot encode become `\\uXXXX` JSON escapes)."""
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def warn(message: str) -> None:

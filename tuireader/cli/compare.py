@@ -13,6 +13,7 @@ from tuireader.cli.common import (
     report_load_warnings,
     warn,
 )
+from tuireader.cli.output import escape_controls, one_line
 from tuireader.core.compare.align import (
     DEFAULT_THRESHOLD,
     MUTUAL_FACTOR,
@@ -23,7 +24,7 @@ from tuireader.core.compare.align import (
 )
 from tuireader.core.compare.figures import FigureMatch, figure_groups
 from tuireader.core.compare.passages import PassageIndex
-from tuireader.core.corpus import Article, clean_for_display
+from tuireader.core.corpus import Article
 from tuireader.core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -177,8 +178,8 @@ def format_comparison(result: Comparison) -> list[str]:
     """The text report of a comparison, wrapped for 80 columns."""
     a, b, alignment = result.a, result.b, result.alignment
     lines = [
-        _wrap(f"A  {a.id}  {clean_for_display(a.title)}", "", "   "),
-        _wrap(f"B  {b.id}  {clean_for_display(b.title)}", "", "   "),
+        _wrap(f"A  {one_line(a.id)}  {one_line(a.title)}", "", "   "),
+        _wrap(f"B  {one_line(b.id)}  {one_line(b.title)}", "", "   "),
         "",
         _wrap(
             f"Aligned paragraphs: {len(alignment.pairs)} (score >= {alignment.threshold:g}, "
@@ -272,13 +273,14 @@ def _ranges(numbers: tuple[int, ...]) -> str:
 
 
 def _excerpt(text: str, limit: int) -> str:
-    text = " ".join(clean_for_display(text).split())
+    text = " ".join(escape_controls(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _wrap(text: str, indent: str, subsequent: str | None = None) -> str:
+    # Controls are escaped before wrapping so the line widths count what will be shown.
     return textwrap.fill(
-        clean_for_display(text),
+        escape_controls(text),
         width=WIDTH,
         initial_indent=indent,
         subsequent_indent=indent if subsequent is None else subsequent,

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings, warn
-from tuireader.core.corpus import clean_for_display
+from tuireader.cli.output import one_line
 from tuireader.core.entities.extract import KINDS
 from tuireader.core.entities.index import KIND_NAMES, ArticleEntity, Entity, EntityIndex
 from tuireader.core.workspace import Workspace
@@ -123,9 +123,9 @@ def _print_corpus(entities: list[Entity]) -> None:
         others = [a for a in entity.aliases if a != entity.name]
         also = f"  (also {', '.join(_show(a) for a in others)})" if others else ""
         print(f"  {_show(entity.name)}  ×{entity.mentions}{also}")
-        print("      " + " · ".join(f"{a}: {n}" for a, n in entity.articles.items()))
+        print("      " + " · ".join(f"{_show(a)}: {n}" for a, n in entity.articles.items()))
 
 
 def _show(text: str) -> str:
-    """Article text is data: strip terminal control characters before printing."""
-    return clean_for_display(text)
+    """A name from the article text, kept on its row (the output layer's escaping)."""
+    return one_line(text)

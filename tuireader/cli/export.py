@@ -24,7 +24,12 @@ def register(subparsers: Any) -> None:
         description="Export quotes with citations, or reference lists. Quotes are checked "
         "against the current article text first; unverified ones are left out unless "
         "--allow-unverified. With -o, an existing file is updated in place: blocks and "
-        "entries of the exported annotations and works are replaced, everything else kept.",
+        "entries of the exported annotations and works are replaced, everything else kept. "
+        "-o - prints to standard output (Markdown then carries its references inline and no "
+        ".csl.json is written). A symlink given to -o is written through: the file it points "
+        "to is replaced atomically and the link stays a link. Refused (exit 2, nothing "
+        "written): files inside the workspace's annotations/, indexes/ or seeds/ (after "
+        "resolving links and ..), FIFOs, sockets, devices and folders.",
     )
     export_parser.add_argument(
         "--format",
@@ -53,7 +58,11 @@ def register(subparsers: Any) -> None:
         help="include quotes not found exactly in the current text, marked UNVERIFIED",
     )
     export_parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write or update FILE instead of printing"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write or update FILE instead of printing (- : standard output; md also "
+        "writes FILE's .csl.json beside it)",
     )
     export_parser.add_argument(
         "--json", action="store_true", help="with -o: print a JSON summary of what was written"
@@ -107,8 +116,11 @@ def run_export(args: argparse.Namespace, workspace: Workspace) -> int:
     """Export to stdout or into a file (updated in place), warnings on stderr."""
     from tuireader.core.export import exporter as export
     from tuireader.core.export.styles import StyleError
+    from tuireader.core.export.targets import is_stdout
 
-    if args.json and not args.output:
+    # `-o -` is standard output, exactly like no -o (the rule is targets.is_stdout).
+    output = None if is_stdout(args.output) else args.output
+    if args.json and not output:
         raise UserError("--json needs -o FILE (without it the export itself is printed)")
     # The style is checked first so a typo fails fast, whatever the format.
     style = resolve_style_option(args.style) if args.style or args.format == "text" else None
@@ -125,11 +137,11 @@ def run_export(args: argparse.Namespace, workspace: Workspace) -> int:
         warn("no annotations to export" + (" with these filters" if args.doc or args.tag else ""))
     csl_path = str(style.path) if style is not None and args.format == "md" else None
     try:
-        if not args.output:
+        if not output:
             text = export.render(selection, args.format, style, csl_file=csl_path)
             sys.stdout.write(text)
             return 0
-        report = export.write(selection, args.format, Path(args.output), style, csl_file=csl_path)
+        report = export.write(selection, args.format, Path(output), style, csl_file=csl_path)
     except (export.ExportError, StyleError) as error:
         raise UserError(str(error)) from error
     _report_written(args, report, selection)

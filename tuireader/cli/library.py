@@ -6,7 +6,8 @@ import argparse
 from typing import Any
 
 from tuireader.cli.common import get_article, print_json, report_load_warnings
-from tuireader.core.corpus import Article, clean_for_display
+from tuireader.cli.output import one_line
+from tuireader.core.corpus import Article
 from tuireader.core.workspace import Workspace
 
 
@@ -31,16 +32,17 @@ def article_summary(article: Article) -> dict[str, Any]:
 
 
 def run_list(args: argparse.Namespace, workspace: Workspace) -> int:
-    """Print one line per article: id, date, source, title."""
+    """Print one line per article: id, date, source, title. Each field is kept on its row
+    (a file name or catalog field with a newline shows it as `\\n`)."""
     articles = list(workspace.articles.values())
     report_load_warnings(workspace)
     if args.json:
         print_json([article_summary(a) for a in articles])
         return 0
     for article in articles:
-        date = article.meta.issued or "—"
-        source = article.meta.container or "—"
-        print(f"{article.id}  {date:<10}  {source[:28]:<28}  {clean_for_display(article.title)}")
+        date = one_line(article.meta.issued or "—")
+        source = one_line((article.meta.container or "—")[:28])
+        print(f"{one_line(article.id)}  {date:<10}  {source:<28}  {one_line(article.title)}")
     return 0
 
 
@@ -66,18 +68,19 @@ def run_show(args: argparse.Namespace, workspace: Workspace) -> int:
         )
         return 0
     meta = article.meta
-    print(clean_for_display(article.title))
+    # Control characters in the title, the catalog fields and the text are escaped by the
+    # output layer (tuireader.cli.output) on the way out.
+    print(one_line(article.title))
     byline = ", ".join(meta.authors) or "author unknown"
     print(" · ".join(x for x in (byline, meta.container, meta.issued) if x))
     if meta.url:
         print(meta.url)
     print()
     for paragraph in article.paragraphs:
-        text = clean_for_display(paragraph.text)
         if args.paragraphs:
             mark = "~" if paragraph.furniture else " "
-            print(f"{paragraph.number:>4}{mark} {text}")
+            print(f"{paragraph.number:>4}{mark} {paragraph.text}")
         else:
-            print(text)
+            print(paragraph.text)
         print()
     return 0

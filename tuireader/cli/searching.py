@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from tuireader.cli.common import UserError, positive_int, print_json, report_load_warnings
+from tuireader.cli.output import escape_controls, one_line, print_styled, unguarded
 from tuireader.core.workspace import Workspace
 
 
@@ -37,7 +38,9 @@ def update_index(workspace: Workspace, rebuild: bool = False, quiet: bool = Fals
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    console = Console(stderr=True)
+    # The bar's own cursor codes must reach the terminal, so rich gets the real stderr; it
+    # prints nothing of the data.
+    console = Console(file=unguarded(sys.stderr))
     show = not quiet and console.is_terminal
     with Progress(
         "[progress.description]{task.description}",
@@ -53,7 +56,12 @@ def update_index(workspace: Workspace, rebuild: bool = False, quiet: bool = Fals
         def progress(done: int, total: int, message: str) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = workspace.reindex(rebuild=rebuild, progress=progress)
+        from tuireader.core.search.index import SearchIndexError
+
+        try:
+            report = workspace.reindex(rebuild=rebuild, progress=progress)
+        except SearchIndexError as error:
+            raise UserError(str(error)) from error
     for message in report.messages:
         print(f"tuireader: {message}", file=sys.stderr)
     return report
@@ -76,7 +84,7 @@ def run_index(args: argparse.Namespace, workspace: Workspace) -> int:
 
 def run_search(args: argparse.Namespace, workspace: Workspace) -> int:
     """Print ranked hits with snippets (matched words in bold on a terminal)."""
-    from tuireader.core.search.index import QueryError
+    from tuireader.core.search.index import QueryError, SearchIndexError
 
     workspace.use_entity_spellings(lambda name: _entity_spellings(workspace, name))
     if not workspace.index_looks_current():
@@ -84,20 +92,44 @@ def run_search(args: argparse.Namespace, workspace: Workspace) -> int:
     report_load_warnings(workspace)
     try:
         results = workspace.index.search(args.query, limit=args.limit, exact=args.exact)
-    except QueryError as error:
+    except (QueryError, SearchIndexError) as error:
         raise UserError(str(error)) from error
+    for message in results.messages:
+        print(f"tuireader: {message}", file=sys.stderr)
     if args.json:
         print_json(results.to_dict())
         return 0
-    bold, plain = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("**", "**")
+    styled = sys.stdout.isatty()
+    bold, plain = ("\x1b[1m", "\x1b[0m") if styled else ("**", "**")
     print(f"{results.total} matching paragraphs for {results.query!r}")
     for term, spellings in results.variants.items():
         print(f"  also matching variant spellings of {term!r}: {', '.join(spellings)}")
     for rank, hit in enumerate(results.hits, start=1):
         flag = "  ≈ variant spelling" if hit.variant else ""
-        print(f"\n{rank:>2}. {hit.title}  [{hit.doc_id} ¶{hit.paragraph}]  {hit.score:.2f}{flag}")
-        print(f"    {hit.marked_snippet(bold, plain)}")
+        where = f"[{one_line(hit.doc_id)} ¶{hit.paragraph}]"
+        print(f"\n{rank:>2}. {one_line(hit.title)}  {where}  {hit.score:.2f}{flag}")
+        line = f"    {_marked_snippet(hit, bold, plain)}"
+        # The bold codes are ours; print_styled lets them through, the data in the line was
+        # escaped piece by piece in _marked_snippet.
+        if styled:
+            print_styled(line)
+        else:
+            print(line)
     return 0
+
+
+def _marked_snippet(hit: Any, before: str, after: str) -> str:
+    """The hit's snippet, its control characters escaped, with each matched word between
+    `before` and `after` (escaping piece by piece keeps the match offsets right)."""
+    text = hit.snippet
+    parts: list[str] = []
+    position = 0
+    for start, end in hit.snippet_spans:
+        parts += [escape_controls(text[position:start]), before]
+        parts += [escape_controls(text[start:end]), after]
+        position = end
+    parts.append(escape_controls(text[position:]))
+    return "".join(parts)
 
 
 def _entity_spellings(workspace: Workspace, name: str) -> list[str]:

@@ -6,11 +6,13 @@
         authors: [Catherine Putz]
         issued: "2018-09"
 
-A file that is not YAML (or uses a tag that builds objects) is ignored with one warning.
-Otherwise every entry is checked against `CatalogEntry`; a wrong value is left out with a
-warning that names the file, the line, the article and what was expected, and everything
-else is kept (the other fields of that entry and the other entries). The values handed on
-are plain: text, lists of text, dates as text.
+A file that is not YAML, or that the one YAML loader refuses (a tag that builds objects,
+aliases or anchors, nesting too deep, larger than `MAX_YAML_BYTES`), is ignored with one
+warning. Otherwise every entry is checked against `CatalogEntry`; a wrong value (wrong
+type, a date not on the calendar, a value YAML could not build such as `!!int abc`) is left
+out with a warning that names the file, the line, the article and what was expected, and
+everything else is kept (the other fields of that entry and the other entries). The values
+handed on are plain: text, lists of text, dates as text.
 
 Importing this module imports pydantic: the workspace imports it only to check a catalog it
 has not checked before (see `tuireader.core.check_cache`).
@@ -32,7 +34,15 @@ from tuireader.core.schemas import (
     scalar_text,
     validate_keeping_good_fields,
 )
-from tuireader.core.yamlfile import LineDict, is_refusal, line_of, load_yaml, yaml_problem
+from tuireader.core.yamlfile import (
+    MAX_YAML_BYTES,
+    LineDict,
+    check_size,
+    is_refusal,
+    line_of,
+    load_yaml,
+    yaml_problem,
+)
 
 LABEL = "seeds/catalog.yaml"
 
@@ -106,11 +116,10 @@ def check_catalog_text(content: bytes) -> tuple[dict[str, dict[str, Any]], list[
     Never raises for the file's content.
     """
     try:
-        text = content.decode("utf-8")
+        check_size(content, MAX_YAML_BYTES)  # before decoding or parsing anything
+        raw = load_yaml(content.decode("utf-8"))
     except UnicodeDecodeError as error:
         return {}, [f"{LABEL} cannot be read ({error}); ignored"]
-    try:
-        raw = load_yaml(text)
     except yaml.YAMLError as error:
         if is_refusal(error):
             problem = yaml_problem(error, "catalog files")
@@ -118,8 +127,6 @@ def check_catalog_text(content: bytes) -> tuple[dict[str, dict[str, Any]], list[
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         return {}, [f"{LABEL} is not valid YAML{where}; metadata ignored"]
-    except RecursionError:
-        return {}, [f"{LABEL}: YAML nested too deeply; metadata ignored"]
     return check_catalog(raw)
 
 

@@ -8,14 +8,23 @@ not removed, so the reader can dim them and search and entity counts can leave t
 from __future__ import annotations
 
 import calendar
+import errno
 import hashlib
+import math
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+# The largest article file loaded (bytes). Reading, splitting and anchoring cost about a
+# hundred times the file's size in memory (a 25 MB article took 2.4 GB and 37 s to
+# annotate), so a bigger file is skipped with a warning rather than risk a MemoryError.
+# Ten MB is three times the length of War and Peace. Documented in README "Limits".
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 
 # Lines that are page furniture wherever they appear (matched against the whole paragraph).
 _FURNITURE_LINE = re.compile(
@@ -318,13 +327,10 @@ def article_id_for(path: Path, seeds_dir: Path) -> str:
 
 
 def load_article(path: Path, seeds_dir: Path, catalog: Mapping[str, Any] | None = None) -> Article:
-    """Load one article file. Raises ArticleLoadError for files that cannot be used."""
+    """Load one article file. Raises ArticleLoadError for files that cannot be used
+    (unreadable, over MAX_ARTICLE_BYTES, binary, empty)."""
     name = path.relative_to(seeds_dir).as_posix()
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ArticleLoadError(f"{name}: cannot be read ({error.strerror})") from error
-    text, warnings = decode_bytes(data, name)
+    text, warnings = decode_bytes(read_article_bytes(path, name), name)
     if not text.strip():
         raise ArticleLoadError(f"{name}: empty file, skipped")
     article_id = article_id_for(path, seeds_dir)
@@ -354,13 +360,208 @@ def _optional_str(value: object) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
+def read_article_bytes(path: Path, name: str) -> bytes:
+    """The bytes of one article file, `name` being how messages call it.
+
+    Raises ArticleLoadError, before reading anything, for a file over MAX_ARTICLE_BYTES or
+    one that is not a regular file (a FIFO or device would block or never end); the
+    read itself stops at the limit, so a file growing meanwhile cannot get past it.
+    """
+    limit = MAX_ARTICLE_BYTES
+    try:
+        # O_NONBLOCK: opening a FIFO put in place of the file must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ArticleLoadError(f"{name}: not a regular file, skipped")
+            if info.st_size > limit:
+                raise ArticleLoadError(_too_big(name, f"{_megabytes_up(info.st_size)} MB"))
+            data = stream.read(limit + 1)
+    except OSError as error:
+        raise ArticleLoadError(f"{name}: cannot be read ({error.strerror or error})") from error
+    if len(data) > limit:
+        raise ArticleLoadError(_too_big(name, f"more than {_megabytes_up(limit)} MB"))
+    return data
+
+
+def _too_big(name: str, size: str) -> str:
+    """The one message for an article over the size limit."""
+    return (
+        f"{name}: {size}, larger than the {_megabytes_up(MAX_ARTICLE_BYTES)} MB limit "
+        "for an article; skipped"
+    )
+
+
+def _megabytes_up(size: int) -> str:
+    """A byte count in MB (2**20 bytes) for messages, rounded up to a tenth so that a file
+    just over the limit never reads as the limit itself: 10, 10.1, 25.3."""
+    return f"{math.ceil(size * 10 / 2**20) / 10:.1f}".removesuffix(".0")
+
+
 def iter_article_paths(seeds_dir: Path) -> list[Path]:
-    """Article files under seeds/ (recursively), sorted; hidden files and folders skipped."""
-    paths = [
-        path
-        for path in seeds_dir.rglob("*")
-        if path.suffix.lower() in ARTICLE_SUFFIXES
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(seeds_dir).parts)
-    ]
-    return sorted(paths)
+    """Article files under seeds/ (recursively), sorted; see `find_article_files` for what
+    is skipped (this is its list of files without the warnings)."""
+    return find_article_files(seeds_dir).paths
+
+
+@dataclass(frozen=True)
+class SeedFiles:
+    """What a walk of seeds/ found: the article files (sorted) and a warning, naming the
+    entry, for everything it skipped that the user should hear about."""
+
+    paths: list[Path]
+    warnings: list[str]
+    # The entries skipped with a warning, path -> that warning (to say why an id is missing).
+    skipped: dict[Path, str] = field(default_factory=dict)
+
+
+def find_article_files(seeds_dir: Path, workspace_root: Path | None = None) -> SeedFiles:
+    """Walk seeds/ for article files (.txt, .md), following symlinks only inside the
+    workspace.
+
+    Hidden files and folders are skipped quietly. A symlink (to a file or a folder) is
+    followed only when its target lies inside the workspace (`workspace_root`, by default
+    the folder holding seeds/) or inside seeds/ itself (seeds/ may be a link to the user's
+    corpus); `seeds/passwd.txt -> /etc/passwd` is skipped with a warning, so no link can
+    put an outside file into the list, the index or the output. Broken links, link loops,
+    folder links to a folder that is walked anyway (each file would become two articles),
+    folders that cannot be read and article-named entries that are not regular files
+    (FIFOs, devices) are warned about and skipped; nothing is skipped silently except
+    hidden entries.
+    """
+    walk = _SeedWalk(seeds_dir, seeds_dir.parent if workspace_root is None else workspace_root)
+    return walk.run()
+
+
+class _SeedWalk:
+    """One walk of seeds/ (see `find_article_files`): the rules for following links."""
+
+    def __init__(self, seeds_dir: Path, root: Path) -> None:
+        self.seeds_dir = seeds_dir
+        self.real_seeds = Path(os.path.realpath(seeds_dir))
+        self.real_root = Path(os.path.realpath(root))
+        self.paths: list[Path] = []
+        self.warnings: list[str] = []
+        self.skipped: dict[Path, str] = {}
+        # Folders walked, by (device, inode), with how they were reached: a folder link
+        # that leads to one again (outside seeds/) is a loop or a second route.
+        self.walked: dict[tuple[int, int], Path] = {}
+
+    def run(self) -> SeedFiles:
+        """Walk the whole tree; an explicit stack, not recursion, so that a hostile tree
+        thousands of folders deep cannot hit the recursion limit."""
+        try:
+            info = os.stat(self.seeds_dir)
+        except OSError as error:
+            return SeedFiles([], [f"seeds/ cannot be read ({error.strerror or error})"])
+        self.walked[(info.st_dev, info.st_ino)] = self.seeds_dir
+        stack = [self.seeds_dir]
+        while stack:
+            folder = stack.pop()
+            # Reversed so that sub-folders are walked in name order (stable warnings).
+            stack.extend(reversed(self._walk_folder(folder)))
+        return SeedFiles(sorted(self.paths), self.warnings, self.skipped)
+
+    def _walk_folder(self, folder: Path) -> list[Path]:
+        """Take the article files of one folder; return its sub-folders to walk."""
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            reason = error.strerror or error
+            self.warnings.append(
+                f"{self._label(folder)}: folder cannot be read ({reason}); skipped"
+            )
+            return []
+        subfolders: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            found = self._follow(entry, path)
+            if found is None:
+                continue
+            info, real = found
+            if stat.S_ISDIR(info.st_mode):
+                if self._new_folder(path, info, real, folder):
+                    subfolders.append(path)
+            elif path.suffix.lower() in ARTICLE_SUFFIXES:
+                if stat.S_ISREG(info.st_mode):
+                    self.paths.append(path)
+                else:  # reading a FIFO blocks, and a device may never end
+                    self._skip(path, "not a regular file (FIFO, device or socket)")
+        return subfolders
+
+    def _follow(
+        self, entry: os.DirEntry[str], path: Path
+    ) -> tuple[os.stat_result, Path | None] | None:
+        """What `entry` names and, for a symlink, its real path; None (warned) when it is a
+        link that cannot or must not be followed, or cannot be read."""
+        try:
+            if not entry.is_symlink():
+                return entry.stat(follow_symlinks=False), None
+        except OSError as error:
+            self._skip(path, f"cannot be read ({error.strerror or error})")
+            return None
+        try:
+            info = os.stat(path)  # follows the whole chain
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                self._skip(path, "symlink loop")
+            elif error.errno in (errno.ENOENT, errno.ENOTDIR):
+                self._skip(path, f"broken symlink (to {_link_text(path)})")
+            else:
+                self._skip(path, f"symlink cannot be followed ({error.strerror or error})")
+            return None
+        real = Path(os.path.realpath(path))
+        if not (real.is_relative_to(self.real_root) or real.is_relative_to(self.real_seeds)):
+            self._skip(path, f"symlink to {real}, outside the workspace")
+            return None
+        return info, real
+
+    def _new_folder(
+        self, path: Path, info: os.stat_result, real: Path | None, folder: Path
+    ) -> bool:
+        """Whether the folder at `path` is to be walked: not when it is a link to a folder
+        the walk reaches anyway (a loop, or each of its files would be two articles)."""
+        key = (info.st_dev, info.st_ino)
+        if real is not None and (real.is_relative_to(self.real_seeds) or key in self.walked):
+            # A link back to a folder holding it is a loop; else a second route.
+            if Path(os.path.realpath(folder)).is_relative_to(real):
+                self._skip(path, f"symlink loop (back to {self._where(real)})")
+            else:
+                self._skip(path, f"symlink to {self._where(real)}, which is read already")
+            return False
+        if key in self.walked:  # a real folder met twice: only bind mounts do this
+            self._skip(path, f"the same folder as {self._label(self.walked[key])}")
+            return False
+        self.walked[key] = path
+        return True
+
+    def _skip(self, path: Path, reason: str) -> None:
+        """Warn that the entry at `path` is skipped, and why."""
+        message = f"{self._label(path)}: {reason}; skipped"
+        self.warnings.append(message)
+        self.skipped[path] = message
+
+    def _label(self, path: Path) -> str:
+        """How warnings name an entry of the walk: `seeds/sub/file.txt`, `seeds/`."""
+        relative = path.relative_to(self.seeds_dir).as_posix()
+        return "seeds/" if relative == "." else f"seeds/{relative}"
+
+    def _where(self, real: Path) -> str:
+        """A real folder named for a warning: `seeds/...` or relative to the workspace."""
+        if real.is_relative_to(self.real_seeds):
+            relative = real.relative_to(self.real_seeds).as_posix()
+            return "seeds/" if relative == "." else f"seeds/{relative}"
+        relative = real.relative_to(self.real_root).as_posix()
+        return "the workspace folder" if relative == "." else f"{relative}/"
+
+
+def _link_text(path: Path) -> str:
+    """Where a symlink points, as written in the link."""
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"

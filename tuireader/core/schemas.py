@@ -30,7 +30,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from tuireader.core.corpus import NUMERIC_DATE, date_parts
-from tuireader.core.yamlfile import NotADate, line_of
+from tuireader.core.yamlfile import BadValue, NotADate, line_of
 
 # Error types raised by the validators below. RULE replaces the field's Expect with its own
 # message (a rule between fields, such as 'end' after 'start'); REASON_KEY in an error's
@@ -132,7 +132,7 @@ def _yaml_text(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, date | NotADate):
+    if isinstance(value, date | BadValue):  # a BadValue as written: `!!int abc`, 2019-02-30
         return str(value)
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{_plain_text(k)}: {_yaml_text(v)}" for k, v in value.items()) + "}"
@@ -256,9 +256,12 @@ def validate_keeping_good_fields(
 
 
 def check_not_a_date(value: Any) -> Any:
-    """Refuse a YAML value that looked like a date but was not one, saying why."""
+    """Refuse a YAML value that looked like a date but was not one, or any other value YAML
+    could not build (`!!int abc`), saying why."""
     if isinstance(value, NotADate):
         raise reason_error(f"{value.text} is not a real date: {value.reason}")
+    if isinstance(value, BadValue):
+        raise reason_error(f"{value} is {value.reason}")
     return value
 
 

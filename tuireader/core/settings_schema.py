@@ -21,7 +21,13 @@ from tuireader.core.schemas import (
     rule_error,
     validate_keeping_good_fields,
 )
-from tuireader.core.yamlfile import is_refusal, load_yaml, yaml_problem
+from tuireader.core.yamlfile import (
+    MAX_SETTINGS_FILE_BYTES,
+    check_size,
+    is_refusal,
+    load_yaml,
+    yaml_problem,
+)
 
 # A value YAML reads as a date (or a would-be date such as 2020-02-30) is not text: the
 # message shows it and says to quote it.
@@ -81,7 +87,8 @@ def check_settings_text(content: bytes, path: Path) -> dict[str, Any]:
     problems: list[str] = []
     found = {"values": values, "problems": problems}
     try:
-        raw = load_yaml(content.decode("utf-8"))
+        check_size(content, MAX_SETTINGS_FILE_BYTES)  # before decoding or parsing anything
+        raw = load_yaml(content.decode("utf-8"), max_bytes=MAX_SETTINGS_FILE_BYTES)
     except UnicodeDecodeError as error:
         problems.append(f"{path}: cannot be read ({error}); using defaults")
         return found
@@ -89,9 +96,6 @@ def check_settings_text(content: bytes, path: Path) -> dict[str, Any]:
         verdict = "refused" if is_refusal(error) else "not valid YAML"
         described = yaml_problem(error, "settings files")
         problems.append(f"{path}: {verdict}, {described}; using defaults")
-        return found
-    except RecursionError:
-        problems.append(f"{path}: YAML nested too deeply; using defaults")
         return found
     if raw is None or raw == {}:
         return found

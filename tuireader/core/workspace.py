@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -19,8 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuireader.core.check_cache import remembered_check
-from tuireader.core.corpus import Article, ArticleLoadError, iter_article_paths, load_article
-from tuireader.core.fileio import atomic_write_text
+from tuireader.core.corpus import (
+    ARTICLE_SUFFIXES,
+    Article,
+    ArticleLoadError,
+    article_id_for,
+    find_article_files,
+    load_article,
+)
+from tuireader.core.fileio import atomic_write_text, remove_stale_temp_files
 
 if TYPE_CHECKING:
     from tuireader.core.search.index import (
@@ -42,11 +50,14 @@ class WorkspaceError(Exception):
 class UnknownArticleError(WorkspaceError):
     """An article id that is not in the workspace; carries close ids as suggestions."""
 
-    def __init__(self, article_id: str, suggestions: list[str]) -> None:
+    def __init__(self, article_id: str, suggestions: list[str], skipped: str | None = None) -> None:
         self.article_id = article_id
         self.suggestions = suggestions
+        # Why a file with this id was not loaded (too big, a link out of the workspace, …).
+        self.skipped = skipped
+        reason = f" ({skipped})" if skipped else ""
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"No article with id {article_id!r}.{hint}")
+        super().__init__(f"No article with id {article_id!r}{reason}.{hint}")
 
 
 class Workspace:
@@ -58,6 +69,8 @@ class Workspace:
         self.indexes_dir = root / "indexes"
         self.annotations_dir = root / "annotations"
         self.load_warnings: list[str] = []
+        # Article ids whose file was skipped, with the warning saying why.
+        self.skipped: dict[str, str] = {}
         self._index: SearchIndex | None = None
         self._spellings: EntitySpellings | None = None
 
@@ -73,7 +86,41 @@ class Workspace:
                 f"{root} is not a tuireader workspace: it has no seeds/ folder. "
                 "Put your articles (.txt, .md) in seeds/ or pass --workspace DIR."
             )
-        return cls(root)
+        workspace = cls(root)
+        workspace.remove_stale_temp_files()
+        return workspace
+
+    def remove_stale_temp_files(self) -> list[Path]:
+        """Remove the temp files of saves that were killed before their rename (in
+        annotations/ and indexes/, and beside the targets of symlinked annotation files);
+        returns the ones removed. Which temp files count as abandoned, so that one a
+        running writer may still rename is never touched, is `fileio`'s rule.
+
+        Lock files (`<file>.yaml.lock`) stay: filelock's lock is a kernel lock on the open
+        file, released when its holder dies, so a leftover lock file blocks nobody, while
+        removing one that another session has just opened would let two sessions hold the
+        lock at once.
+        """
+        removed = remove_stale_temp_files(self.annotations_dir)
+        removed += remove_stale_temp_files(self.indexes_dir)
+        for target in self._symlinked_annotation_targets():
+            removed += remove_stale_temp_files(target.parent, names=[target.name])
+        return removed
+
+    def _symlinked_annotation_targets(self) -> list[Path]:
+        """The real files behind annotation files that are symlinks (their writes, and so
+        their temp files, go beside the target)."""
+        try:
+            entries = list(os.scandir(self.annotations_dir))
+        except OSError:
+            return []
+        targets = set()
+        for entry in entries:
+            if entry.is_symlink() and entry.name.endswith(".yaml"):
+                real = Path(os.path.realpath(entry.path))
+                if real.parent != Path(os.path.realpath(self.annotations_dir)):
+                    targets.add(real)
+        return sorted(targets)
 
     @cached_property
     def catalog(self) -> dict[str, dict[str, Any]]:
@@ -103,14 +150,21 @@ class Workspace:
 
     @cached_property
     def articles(self) -> dict[str, Article]:
-        """Every loadable article, by id; files that cannot be used become load_warnings."""
+        """Every loadable article, by id; files that cannot be used (too big, binary,
+        symlinks out of the workspace, …) become load_warnings."""
         loaded: dict[str, Article] = {}
         catalog = self.catalog
-        for path in iter_article_paths(self.seeds_dir):
+        found = find_article_files(self.seeds_dir, self.root)
+        self.load_warnings.extend(found.warnings)
+        for path, message in found.skipped.items():
+            if path.suffix.lower() in ARTICLE_SUFFIXES:
+                self.skipped[article_id_for(path, self.seeds_dir)] = message
+        for path in found.paths:
             try:
                 article = load_article(path, self.seeds_dir, catalog)
             except ArticleLoadError as error:
                 self.load_warnings.append(str(error))
+                self.skipped[article_id_for(path, self.seeds_dir)] = str(error)
                 continue
             if article.id in loaded:
                 self.load_warnings.append(
@@ -126,13 +180,16 @@ class Workspace:
         for name in ("articles", "catalog"):
             self.__dict__.pop(name, None)
         self.load_warnings = []
+        self.skipped = {}
 
     def article(self, article_id: str) -> Article:
         """The article with this id, or UnknownArticleError naming close ids."""
         try:
             return self.articles[article_id]
         except KeyError:
-            raise UnknownArticleError(article_id, self.suggest_ids(article_id)) from None
+            raise UnknownArticleError(
+                article_id, self.suggest_ids(article_id), self.skipped.get(article_id)
+            ) from None
 
     def suggest_ids(self, text: str, limit: int = 3) -> list[str]:
         """Article ids close to `text` (prefix matches first, then similar spellings)."""
@@ -149,7 +206,9 @@ class Workspace:
             from tuireader.core.search.index import SearchIndex
 
             self._index = SearchIndex(
-                self.indexes_dir / "search", entity_spellings=self._entity_spellings
+                self.indexes_dir / "search",
+                entity_spellings=self._entity_spellings,
+                articles=lambda: self.articles,
             )
         return self._index
 
@@ -176,7 +235,9 @@ class Workspace:
         stats = self._seed_file_stats()
         report = self.index.update(self.articles, rebuild=rebuild, progress=progress)
         manifest = {"generation": self.index.generation(), "files": stats}
-        atomic_write_text(self._manifest_path(), json.dumps(manifest, sort_keys=True))
+        # A cache of file stats only: a read-only workspace cannot keep it.
+        with contextlib.suppress(OSError):
+            atomic_write_text(self._manifest_path(), json.dumps(manifest, sort_keys=True))
         return report
 
     def index_looks_current(self) -> bool:
@@ -197,7 +258,8 @@ class Workspace:
 
     def _seed_file_stats(self) -> dict[str, list[int]]:
         """Size and modification time of every article file and of the catalog."""
-        paths = iter_article_paths(self.seeds_dir)
+        # The same walk as `articles` (its warnings are reported there).
+        paths = find_article_files(self.seeds_dir, self.root).paths
         catalog = self.seeds_dir / "catalog.yaml"
         if catalog.exists():
             paths.append(catalog)

@@ -20,7 +20,6 @@ from tuireader.core.annotations.anchoring import Anchor
 from tuireader.core.annotations.model import Annotation, reanchor
 from tuireader.core.annotations.store import AnnotationStore
 from tuireader.core.corpus import Article
-from tuireader.core.text import parse_tags as parse_tags  # re-exported: note_dialog imports it
 from tuireader.core.text import sentence_spans
 
 # ---------------------------------------------------------------------------- labels

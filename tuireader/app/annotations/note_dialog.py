@@ -19,11 +19,12 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static, TextArea
 
-from tuireader.app.annotations.model import LABELS, parse_tags, shorten
+from tuireader.app.annotations.model import LABELS, shorten
 from tuireader.app.context import reader_context
 from tuireader.app.shell import bindings
 from tuireader.app.shell.bindings import short_key
 from tuireader.app.shell.keys import key_for
+from tuireader.core.text import parse_tags
 
 QUOTE_CHARS = 220
 """Longest quote shown at the top of the dialog."""

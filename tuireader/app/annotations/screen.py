@@ -248,7 +248,10 @@ class AnnotationsScreen(Screen[None]):
         total = len(self.rows)
         orphans = sum(1 for row in self.rows if row.status == "orphaned")
         fuzzy = sum(1 for row in self.rows if row.status == "fuzzy")
-        if not total:
+        if not total and self.problems:
+            # Annotations exist but none could be read: "none yet" would be untrue.
+            text = "No annotation could be read"
+        elif not total:
             text = "No annotations yet: in the reader, v selects text and h highlights it."
         elif len(self.shown) == total:
             text = f"{total:,} annotation{'s' if total != 1 else ''}"
@@ -261,6 +264,7 @@ class AnnotationsScreen(Screen[None]):
         if filter_problems:
             problem = filter_problems[0]
         elif self.problems:
+            # Names the file at fault; the other files' annotations are still listed.
             more = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
             problem = f"read-only: {self.problems[0]}{more}"
         if problem:

@@ -40,6 +40,18 @@ LABELS = {
     "words": "Words",
 }
 MIN_TITLE = 34
+
+
+def words_cell(words: int) -> str:
+    """A word count that fits its column: `12,345`, then `800k` and `1.7M` for the few
+    huge articles (a 10 MB article has about 1.7 million words)."""
+    if words < 100_000:
+        return f"{words:,}"
+    if words < 1_000_000:
+        return f"{words // 1000}k"
+    return f"{words / 1_000_000:.1f}M"
+
+
 WIDE_TITLE = 80
 WIDE_EXTRA = 16
 
@@ -179,7 +191,7 @@ class LibraryScreen(Screen[None]):
         cells: list[Text] = []
         for key in columns:
             if key == "words":
-                cells.append(Text(f"{row.words:,}", justify="right", end=""))
+                cells.append(Text(words_cell(row.words), justify="right", end=""))
             else:
                 cells.append(safe_text(getattr(row, key), ellipsis=True))
         return cells

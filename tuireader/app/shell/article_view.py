@@ -181,9 +181,15 @@ class ArticleView(ScrollView, can_focus=True):
         """Cells of text per line at the current width."""
         return max(10, min(MAX_TEXT_WIDTH, self._width - self.gutter_width - 1))
 
+    @property
+    def wrapped_for_width(self) -> bool:
+        """Whether the lines are wrapped for the width the view has now (a resize, such as
+        a sidebar opening, re-wraps on its Resize event)."""
+        return bool(self.lines) and self.scrollable_content_region.width == self._width
+
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap for the new width."""
-        if self.scrollable_content_region.width != self._width or not self.lines:
+        if not self.wrapped_for_width:
             self.relayout()
 
     def on_mount(self) -> None:

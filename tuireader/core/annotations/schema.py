@@ -27,7 +27,14 @@ from tuireader.core.schemas import (
     problems_in,
     rule_error,
 )
-from tuireader.core.yamlfile import LineDict, is_refusal, line_of, load_yaml, yaml_problem
+from tuireader.core.yamlfile import (
+    MAX_ANNOTATION_FILE_BYTES,
+    LineDict,
+    is_refusal,
+    line_of,
+    load_yaml,
+    yaml_problem,
+)
 
 _FILE_KIND = "annotation files"  # for the message about refused YAML tags
 
@@ -180,6 +187,13 @@ def _entry(raw: Any, article_id: str, line: int | None, problems: _Problems) -> 
     return model.to_annotation(article_id)
 
 
+def yaml_file_problem(label: str, error: yaml.YAMLError) -> str:
+    """The one-line problem of an annotation file that could not be read as YAML (malformed,
+    or refused: too large, too deep, aliases, a tag that builds objects)."""
+    verdict = "refused" if is_refusal(error) else "not valid YAML"
+    return f"{label}: {verdict}, {yaml_problem(error, _FILE_KIND)}"
+
+
 def parse_annotation_file(
     text: str, article_id: str, label: str
 ) -> tuple[list[Annotation], str | None]:
@@ -189,12 +203,9 @@ def parse_annotation_file(
     for schema problems it holds the entries that were valid. Never raises for bad content.
     """
     try:
-        data = load_yaml(text, strict=True)
+        data = load_yaml(text, strict=True, max_bytes=MAX_ANNOTATION_FILE_BYTES)
     except yaml.YAMLError as error:
-        verdict = "refused" if is_refusal(error) else "not valid YAML"
-        return [], f"{label}: {verdict}, {yaml_problem(error, _FILE_KIND)}"
-    except RecursionError:
-        return [], f"{label}: YAML nested too deeply"
+        return [], yaml_file_problem(label, error)
     if data is None:
         return [], None  # an empty file holds nothing to lose
     problems = _Problems(label)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,7 +40,7 @@ from tuireader.core.annotations.model import (
 )
 from tuireader.core.annotations.yaml_format import RecordCache, dump_annotations
 from tuireader.core.fileio import atomic_write_text
-from tuireader.core.yamlfile import load_yaml
+from tuireader.core.yamlfile import MAX_ANNOTATION_FILE_BYTES, load_yaml, read_limited
 
 FILE_SUFFIX = ".yaml"
 LOCK_SUFFIX = ".lock"
@@ -110,11 +111,17 @@ class AnnotationStore:
         """Read and check one file (parsed again only when its bytes changed)."""
         label = self._label(path)
         try:
-            data = path.read_bytes()
+            # Bounded: a huge file is refused at once, never read whole or parsed.
+            data = read_limited(path, MAX_ANNOTATION_FILE_BYTES)
         except FileNotFoundError:
             return AnnotationFile(article_id, path)
         except OSError as error:
             problem = f"{label}: cannot be read ({error.strerror or error})"
+            return AnnotationFile(article_id, path, read_only=True, problem=problem, exists=True)
+        except yaml.YAMLError as error:  # too large (YamlTooLarge)
+            from tuireader.core.annotations.schema import yaml_file_problem
+
+            problem = yaml_file_problem(label, error)
             return AnnotationFile(article_id, path, read_only=True, problem=problem, exists=True)
         try:
             text = data.decode("utf-8")
@@ -163,7 +170,7 @@ class AnnotationStore:
                 head = stream.read(4096)
             line = re.search(r"^article:(.*)$", head, re.MULTILINE)
             recorded = load_yaml(line.group(1), strict=True) if line else None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
             return guess
         if isinstance(recorded, str) and file_name_for(recorded) == path.name:
             return recorded
@@ -232,8 +239,11 @@ class AnnotationStore:
         label = self._label(path)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
+            # Beside the real file: two workspaces linking one annotation file share a lock.
             lock = filelock.FileLock(
-                f"{path}{LOCK_SUFFIX}", timeout=self.lock_timeout, poll_interval=0.005
+                f"{os.path.realpath(path)}{LOCK_SUFFIX}",
+                timeout=self.lock_timeout,
+                poll_interval=0.005,
             )
             with lock:
                 current = self._read(article_id, path)

@@ -26,6 +26,11 @@ Updating a file in place (`write` to a path that exists) never loses text writte
 - csl-json, bibtex, ris: entries are keyed by citation key; an entry with a key being
   exported is replaced where it stands, new ones are appended, all other entries, comments
   and text stay. A file that cannot be parsed is not touched.
+
+Where a write may go is decided by `targets.check_targets` before any file is read: never
+into the workspace's annotations/, indexes/ or seeds/ (links and `..` resolved), never a
+FIFO, socket or device; a symlink is written through (its target replaced atomically, the
+link kept). The document and its `.csl.json` are both checked before either is written.
 """
 
 from __future__ import annotations
@@ -40,6 +45,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from tuireader.core.export import formats
 from tuireader.core.export.citations import catalog_key_overrides, csl_records
 from tuireader.core.export.formats import QuoteItem
+from tuireader.core.export.targets import (
+    Target,
+    TargetRefusedError,
+    check_targets,
+    protected_folders,
+)
 from tuireader.core.fileio import atomic_write_text
 
 if TYPE_CHECKING:
@@ -93,6 +104,8 @@ class Selection:
     records: dict[str, dict[str, Any]]  # CSL records of every article, by article id
     titles: dict[str, str]  # display titles, by article id
     problems: list[str] = field(default_factory=list)  # unreadable annotation files etc.
+    # The workspace it was selected from: `write` keeps out of its own folders.
+    workspace_root: Path | None = None
 
     def cited_article_ids(self) -> list[str]:
         """Articles with at least one exported quote, in order."""
@@ -168,13 +181,26 @@ def check_quote(
     )
 
 
-def load_annotations(workspace: Workspace) -> tuple[list[Annotation], list[str]]:
-    """Every stored annotation, and the problems of files that could not be read fully."""
+def load_annotations(
+    workspace: Workspace, article_ids: Sequence[str] = ()
+) -> tuple[list[Annotation], list[str]]:
+    """Every stored annotation (only those of `article_ids` when given), and the problems
+    of files that could not be read fully.
+
+    A file with a problem is reported and skipped (the store reads what it can of it);
+    the other files' annotations are still returned. With `article_ids` only those
+    articles' files are opened, so a broken file elsewhere cannot get in the way.
+    """
     from tuireader.core.annotations.store import AnnotationStore
 
+    store = AnnotationStore(workspace.annotations_dir)
+    if article_ids:
+        files = [store.load(a) for a in dict.fromkeys(article_ids)]
+    else:
+        files = [annotation_file for _article_id, annotation_file in store.all()]
     annotations: list[Annotation] = []
     problems: list[str] = []
-    for _article_id, annotation_file in AnnotationStore(workspace.annotations_dir).all():
+    for annotation_file in files:
         if annotation_file.problem:
             problems.append(annotation_file.problem)
         annotations.extend(annotation_file.annotations)
@@ -198,7 +224,7 @@ def select(
         workspace.article(article_id)  # raises with close ids when unknown
     problems: list[str] = []
     if annotations is None:
-        annotations, problems = load_annotations(workspace)
+        annotations, problems = load_annotations(workspace, doc_ids)
     annotations = list(annotations)
     records = workspace_records(workspace)
     order = {article_id: n for n, article_id in enumerate(workspace.articles)}
@@ -236,7 +262,7 @@ def select(
     else:
         scope = list(workspace.articles)
     titles = {a.id: a.title for a in workspace.articles.values()}
-    return Selection(items, left_out, scope, records, titles, problems)
+    return Selection(items, left_out, scope, records, titles, problems, workspace.root)
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -315,49 +341,58 @@ def write(
 ) -> WriteReport:
     """Write the export to `path`, updating the file in place when it exists (see the
     module docstring). `csl_file` goes in a new Markdown document's front matter. Raises
-    ExportError, leaving every file untouched, when an existing file cannot be read or
-    merged."""
+    ExportError, leaving every file untouched, when a target is refused (see `targets`)
+    or an existing file cannot be read or merged."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     path = Path(path)
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise ExportError(f"folder {path.parent} does not exist")
-    existing = _read_existing(path)
+    protected = protected_folders(selection.workspace_root) if selection.workspace_root else ()
+    try:
+        # Before anything is opened: reading a FIFO would block, and a refused companion
+        # file must stop the document's write too. The document first: a folder such as
+        # `.` has no name to make the companion's from.
+        targets = check_targets([path], protected)
+        if fmt == "md":
+            targets = check_targets([path, bibliography_path(path)], protected)
+    except TargetRefusedError as error:
+        raise ExportError(str(error)) from error
+    target = targets[0]
+    existing = _read_existing(target)
     report = WriteReport()
     if fmt in REFERENCE_FORMATS:
         records = selection.records_for(selection.article_ids)
         text = _merge_records(fmt, existing, records, report, path)
-        _write(path, text, report)
+        _write(target, text, report)
     elif fmt == "md":
-        _write_markdown(selection, path, existing, report, csl_file)
-    elif fmt == "text":
-        _write_text(selection, path, existing, style, report)
+        _write_markdown(selection, target, targets[1], existing, report, csl_file)
     else:
-        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        _write_text(selection, target, existing, style, report)
     return report
 
 
-def _read_existing(path: Path) -> str | None:
+def _read_existing(target: Target) -> str | None:
     """The text of a file to update, None when it does not exist yet."""
     try:
-        data = path.read_bytes()
+        data = target.real.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise ExportError(f"{path} cannot be read ({error.strerror or error})") from error
+        raise ExportError(f"{target.path} cannot be read ({error.strerror or error})") from error
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ExportError(f"{path} is not UTF-8 text; not overwriting it") from error
+        raise ExportError(f"{target.path} is not UTF-8 text; not overwriting it") from error
 
 
-def _write(path: Path, text: str, report: WriteReport) -> None:
-    """Write one file atomically and note it in the report."""
+def _write(target: Target, text: str, report: WriteReport) -> None:
+    """Write one file atomically and note it in the report (under the name given).
+
+    The resolved file is replaced, so a symlink given as the target stays a link."""
     try:
-        atomic_write_text(path, text)
+        atomic_write_text(target.real, text)
     except OSError as error:
-        raise ExportError(f"{path} cannot be written ({error.strerror or error})") from error
-    report.files.append(path)
+        raise ExportError(f"{target.path} cannot be written ({error.strerror or error})") from error
+    report.files.append(target.path)
 
 
 def bibliography_path(path: Path) -> Path:
@@ -367,14 +402,16 @@ def bibliography_path(path: Path) -> Path:
 
 def _write_markdown(
     selection: Selection,
-    path: Path,
+    target: Target,
+    bib_target: Target,
     existing: str | None,
     report: WriteReport,
     csl_file: str | None = None,
 ) -> None:
-    """Write or update a Markdown export and the CSL-JSON bibliography beside it."""
-    bib_path = bibliography_path(path)
-    bib_existing = _read_existing(bib_path)
+    """Write or update a Markdown export and the CSL-JSON bibliography beside it (both
+    targets already checked)."""
+    bib_path = bib_target.path
+    bib_existing = _read_existing(bib_target)
     if existing is None or not existing.strip():
         text = render(selection, "md", bibliography_file=bib_path.name, csl_file=csl_file)
         report.added += [item.annotation_id for item in selection.items]
@@ -392,13 +429,13 @@ def _write_markdown(
     by_key = {str(r["id"]): r for r in selection.records.values()}
     cited = [by_key[k] for k in dict.fromkeys(cited_keys(text)) if k in by_key]
     bib_text = _merge_records("csl-json", bib_existing, cited, WriteReport(), bib_path)
-    _write(path, text, report)
-    _write(bib_path, bib_text, report)
+    _write(target, text, report)
+    _write(bib_target, bib_text, report)
 
 
 def _write_text(
     selection: Selection,
-    path: Path,
+    target: Target,
     existing: str | None,
     style: str | StyleInfo | None,
     report: WriteReport,
@@ -408,7 +445,7 @@ def _write_text(
     if existing is None or not existing.strip():
         text = render(selection, "text", style=style, markers=True)
         report.added += [item.annotation_id for item in selection.items]
-        _write(path, text, report)
+        _write(target, text, report)
         return
     sections = article_ids_in(existing)
     ids = list(dict.fromkeys([*sections, *selection.cited_article_ids()]))
@@ -426,7 +463,7 @@ def _write_text(
         tail_marker=formats.BIBLIOGRAPHY_BEGIN,
     )
     text = _replace_bibliography(text, formats.text_bibliography(references, markers=True))
-    _write(path, text, report)
+    _write(target, text, report)
 
 
 _BEGIN = re.compile(r"^<!-- annotation: (?P<id>.+?) -->[ \t]*\r?$", re.MULTILINE)

@@ -173,14 +173,25 @@ def check_destination(request: ExportRequest) -> tuple[str | None, str | None, s
         if folder == request.default_folder:
             return None, None, f"new file (creates {folder.name}/ in the workspace)"
         return f"folder {shown_path(folder)} does not exist", None, ""
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    # The export's own rules (no workspace folder, no FIFO or device: a FIFO would block
+    # this read) are checked before anything is read, so the dialog says them at once.
+    from tuireader.core.export.targets import TargetRefusedError, check_targets, protected_folders
+
+    companions = [export.bibliography_path(path)] if request.fmt == "md" else []
+    try:
+        target = check_targets(
+            [path, *companions], protected_folders(request.default_folder.parent)
+        )[0]
+    except TargetRefusedError as error:
+        return str(error), None, ""
+    if not os.access(folder, os.W_OK) or (target.exists and not os.access(target.real, os.W_OK)):
         return f"{shown_path(path)} is not writable", None, ""
-    if not path.exists():
+    if not target.exists:
         return None, None, "new file"
     if request.fmt not in ("md", "text"):
         return None, None, "file exists: entries with the same keys are replaced, others kept"
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = target.real.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         return f"{shown_path(path)} cannot be read as UTF-8 text ({error})", None, ""
     try:

@@ -2,278 +2,199 @@
 
 Derived and disposable: it lives in `indexes/search/`, is updated incrementally by article
 checksum, and is rebuilt (with a message, never a crash) when missing, built with another
-schema version, or corrupt. Furniture paragraphs are not indexed, so page furniture never
-ranks. Query syntax is Whoosh's: phrases, AND/OR/NOT, wildcards, `title:`, `author:`,
-`source:`, `date:` (years or ranges such as `date:[2018 to 2019]`) and `entity:"Name"`.
+schema version, or corrupt, also when the damage is met in the middle of a search
+(`storage.py` owns the files, the writers' lock and the read-only case). Furniture
+paragraphs are not indexed, so page furniture never ranks. Query syntax is Whoosh's:
+phrases, AND/OR/NOT, wildcards, `title:`, `author:`, `source:`, `date:` (years or ranges
+such as `date:[2018 to 2019]`) and `entity:"Name"`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
+import contextlib
+import functools
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from whoosh import index as whoosh_index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import Schema
 from whoosh.qparser import QueryParser
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.query import Query, Term
 
 from tuireader.core.corpus import Article, clean_for_display
+from tuireader.core.search.documents import (
+    SCHEMA_VERSION,
+    TEXT_FIELDS,
+    article_documents,
+    build_schema,
+    index_fingerprint,
+)
 from tuireader.core.search.query_syntax import QueryError, check_query_syntax, rewrite_entity_terms
+from tuireader.core.search.results import IndexReport, SearchHit, SearchResults
 from tuireader.core.search.snippets import make_snippet, token_spans
+from tuireader.core.search.storage import (
+    READ_ERRORS,
+    UNUSABLE,
+    IndexDamaged,
+    IndexFolder,
+    ReadOnlyFolder,
+    SearchIndexError,
+    build_in_memory,
+    toc_generation,
+)
 from tuireader.core.search.variants import VariantFinder, expand_with_variants
+from tuireader.core.text import plural
 
-__all__ = ["IndexReport", "QueryError", "SearchHit", "SearchIndex", "SearchResults"]
+__all__ = [
+    "IndexReport",
+    "QueryError",
+    "SearchHit",
+    "SearchIndex",
+    "SearchIndexError",
+    "SearchResults",
+]
 
-# Bump when the schema or the analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 2
-TEXT_FIELDS = ("body", "title")
 ProgressCallback = Callable[[int, int, str], None]
 EntitySpellings = Callable[[str], list[str]]
-
-
-def build_schema() -> Schema:
-    """The index schema: paragraph documents plus one bookkeeping document per article."""
-    stemming = StemmingAnalyzer()
-    return Schema(
-        uid=ID(unique=True, stored=True),  # "<doc_id>#<paragraph>" or "<doc_id>#article"
-        doc_id=ID(stored=True),
-        kind=ID(stored=True),  # "para" (searchable) or "article" (checksum bookkeeping)
-        para=NUMERIC(stored=True),
-        title=TEXT(analyzer=stemming, stored=True),
-        author=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
-        source=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
-        date=DATETIME(),
-        body=TEXT(analyzer=stemming, stored=True),
-        checksum=STORED(),
-    )
-
-
-@dataclass
-class IndexReport:
-    """What an index update did, for the CLI, the app and benchmarks."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    rebuilt: bool = False
-    messages: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def touched(self) -> int:
-        """How many articles had their documents written or deleted."""
-        return len(self.added) + len(self.changed) + len(self.removed)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The report as plain data (for --json)."""
-        return {
-            "added": self.added,
-            "changed": self.changed,
-            "removed": self.removed,
-            "unchanged": self.unchanged,
-            "rebuilt": self.rebuilt,
-            "messages": self.messages,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-@dataclass
-class SearchHit:
-    """One matching paragraph."""
-
-    doc_id: str
-    title: str
-    paragraph: int
-    score: float
-    snippet: str  # plain text, control characters stripped
-    snippet_spans: list[tuple[int, int]]  # matched words, as offsets into `snippet`
-    variant: bool  # matched only through a close spelling of a query term
-    matched_terms: list[str]
-
-    def marked_snippet(self, before: str = "**", after: str = "**") -> str:
-        """The snippet with each matched word wrapped in markers."""
-        parts: list[str] = []
-        position = 0
-        for start, end in self.snippet_spans:
-            parts += [self.snippet[position:start], before, self.snippet[start:end], after]
-            position = end
-        parts.append(self.snippet[position:])
-        return "".join(parts)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The hit as plain data; `snippet` carries `**` marks around matched words."""
-        return {
-            "doc_id": self.doc_id,
-            "title": self.title,
-            "paragraph": self.paragraph,
-            "score": round(self.score, 4),
-            "snippet": self.marked_snippet(),
-            "snippet_text": self.snippet,
-            "snippet_spans": [list(span) for span in self.snippet_spans],
-            "variant": self.variant,
-            "matched_terms": self.matched_terms,
-        }
-
-
-@dataclass
-class SearchResults:
-    """Ranked hits: exact matches first, then variant-spelling matches."""
-
-    query: str
-    total: int
-    hits: list[SearchHit]
-    exact: bool
-    variants: dict[str, list[str]] = field(default_factory=dict)  # term -> close spellings used
-
-    def to_dict(self) -> dict[str, Any]:
-        """The results as plain data (the `search --json` shape)."""
-        return {
-            "query": self.query,
-            "total": self.total,
-            "exact": self.exact,
-            "variants": self.variants,
-            "hits": [hit.to_dict() for hit in self.hits],
-        }
-
-
-def issued_datetime(issued: str | None) -> datetime | None:
-    """The issued date (YYYY, YYYY-MM or YYYY-MM-DD) as a datetime, for date: queries."""
-    if not issued:
-        return None
-    for pattern in ("%Y-%m-%d", "%Y-%m", "%Y"):
-        try:
-            return datetime.strptime(issued.strip(), pattern)
-        except ValueError:
-            continue
-    return None
-
-
-def index_fingerprint(article: Article) -> str:
-    """What the indexed documents depend on: the text, the metadata and which paragraphs are
-    furniture. A catalog edit changes it as much as a text edit."""
-    parts = [article.checksum, json.dumps(article.meta.to_dict(), sort_keys=True)]
-    parts += [str(p.number) for p in article.paragraphs if p.furniture]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def article_documents(article: Article) -> Iterable[dict[str, Any]]:
-    """The Whoosh documents for one article: its bookkeeping doc and its body paragraphs."""
-    meta = article.meta
-    shared: dict[str, Any] = {"doc_id": article.id, "title": article.title}
-    if meta.authors:
-        shared["author"] = " ; ".join(meta.authors)
-    if meta.container:
-        shared["source"] = meta.container
-    issued = issued_datetime(meta.issued)
-    if issued is not None:
-        shared["date"] = issued
-    yield {
-        **shared,
-        "uid": f"{article.id}#article",
-        "kind": "article",
-        "checksum": index_fingerprint(article),
-    }
-    for paragraph in article.body_paragraphs:
-        yield {
-            **shared,
-            "uid": f"{article.id}#{paragraph.number}",
-            "kind": "para",
-            "para": paragraph.number,
-            "body": paragraph.text,
-        }
+ArticleSource = Callable[[], Mapping[str, "Article"]]
+T = TypeVar("T")
 
 
 class SearchIndex:
-    """A Whoosh index in one folder, kept in step with a set of articles."""
+    """A Whoosh index in one folder, kept in step with a set of articles.
 
-    def __init__(self, folder: Path, entity_spellings: EntitySpellings | None = None) -> None:
+    It repairs itself: a read error while opening or searching is checked again under the
+    writers' lock (another process may be committing) and, when the files really are
+    damaged, the index is rebuilt from the articles with a message in the results
+    (`storage.py` holds the rules). The articles come from `articles` when given, else from
+    the last `update` or `is_current` call; without either, the damaged index is forgotten
+    (the next update rebuilds it) and SearchIndexError says so.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        entity_spellings: EntitySpellings | None = None,
+        articles: ArticleSource | None = None,
+    ) -> None:
         self.folder = folder
         self.entity_spellings = entity_spellings
-        self._index: Any = None
+        self.articles = articles
+        self._files = IndexFolder(folder, SCHEMA_VERSION)
+        self._known_articles: Mapping[str, Article] | None = None
+        self._index: Any = None  # read-only handle on the folder's index
+        self._memory: Any = None  # the in-memory index of a read-only workspace, if built
         self._searcher: Any = None
+        self._searcher_state: tuple[int, int, int] | None = None
         self._variants: VariantFinder | None = None
         self._bookkeeping_docs: set[int] | None = None
         self._lock = threading.RLock()  # one searcher shared by the app's worker threads
 
     # ----------------------------------------------------------------------------- opening
-    def _meta_path(self) -> Path:
-        return self.folder / "tuireader-index.json"
-
-    def _open(self, messages: list[str]) -> Any:
-        """Open the index, or create it fresh when missing, stale or corrupt."""
-        if self._index is not None:
-            return self._index
-        problem = self._problem()
-        if problem is None:
-            try:
-                index = whoosh_index.open_dir(str(self.folder))
-                index.doc_count()  # touches the segment files: corrupt ones fail here
-                self._index = index
-                return index
-            except Exception as error:  # Whoosh raises many types for damaged files
-                problem = f"the search index is damaged ({type(error).__name__}); rebuilding it"
-        if problem:
-            messages.append(problem)
-        return self._create()
-
-    def _problem(self) -> str | None:
-        """Why the index on disk cannot be used as is ("" when simply absent)."""
-        try:
-            if not whoosh_index.exists_in(str(self.folder)):
-                return ""
-        except Exception as error:  # exists_in reads the TOC, which may itself be damaged
-            return f"the search index is damaged ({type(error).__name__}); rebuilding it"
-        try:
-            version = json.loads(self._meta_path().read_text(encoding="utf-8"))["schema_version"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return "the search index has no version record; rebuilding it"
-        if version != SCHEMA_VERSION:
-            return "the search index was built by another version of tuireader; rebuilding it"
-        return None
-
-    def _create(self) -> Any:
-        self.close()
-        if self.folder.exists():
-            shutil.rmtree(self.folder)
-        self.folder.mkdir(parents=True)
-        self._index = whoosh_index.create_in(str(self.folder), build_schema())
-        self._meta_path().write_text(json.dumps({"schema_version": SCHEMA_VERSION}), "utf-8")
+    def _open(self) -> Any:
+        """The index to read: the in-memory one if built, else the folder's (cached).
+        Raises IndexDamaged or one of READ_ERRORS when the folder's index is unusable."""
+        if self._memory is not None:
+            return self._memory
+        if self._index is None:
+            self._index = self._files.open_for_reading()
         return self._index
 
     def close(self) -> None:
-        """Release the searcher and index handles."""
+        """Release the searcher and index handles (an in-memory index is kept)."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = None
-            self._index = None
-            self._variants = None
-            self._bookkeeping_docs = None
+            self._refresh_searcher()
+
+    def _article_source(self) -> Mapping[str, Article] | None:
+        if self.articles is not None:
+            return self.articles()
+        return self._known_articles
+
+    def _reading(self, action: Callable[[], T], messages: list[str]) -> T:
+        """Run `action` (a read of the index); on a read error look again under the
+        writers' lock, then repair the index (messages say so) and run it once more."""
+        with self._lock:
+            try:
+                return action()
+            except UNUSABLE:
+                pass  # maybe a commit or a rebuild in another process: look again
+            self.close()
+            try:
+                with self._files.write_lock():
+                    try:
+                        return action()
+                    except UNUSABLE as error:
+                        self._repair(error, messages)
+            except ReadOnlyFolder:
+                try:
+                    return action()
+                except UNUSABLE as error:
+                    self._repair_in_memory(error, messages)
+            return action()
+
+    def _damage_reason(self, error: BaseException) -> str:
+        """What is wrong with the index. Re-raises `error` when every file still matches
+        the record of the last commit: the error then has another cause than damage, and a
+        rebuild would not help."""
+        if isinstance(error, IndexDamaged):
+            return self._files.damage_reason(error)
+        try:
+            intact = self._files.verify(deep=True)
+        except IndexDamaged as damage:
+            return self._files.damage_reason(damage if str(damage) else error)
+        if intact:
+            raise error
+        return self._files.damage_reason(error)
+
+    def _repair(self, error: BaseException, messages: list[str]) -> None:
+        """Rebuild the damaged index from the articles (the writers' lock is held)."""
+        reason = self._damage_reason(error)
+        articles = self._article_source()
+        if articles is None:
+            self._files.forget()
+            raise SearchIndexError(f"{reason}; run `tuireader index` to rebuild it") from error
+        messages.append(f"{reason}; rebuilding it from the articles")
+        self._rebuild(articles, IndexReport(added=list(articles), rebuilt=True), None)
+
+    def _repair_in_memory(self, error: BaseException, messages: list[str]) -> None:
+        """A read-only workspace with a damaged or missing index: build one in memory."""
+        if self._memory is not None:
+            raise error  # the in-memory index itself failed: not damage on disk
+        reason = self._damage_reason(error)
+        articles = self._article_source()
+        if articles is None:
+            raise SearchIndexError(f"{reason}, and the workspace is read-only") from error
+        self._build_in_memory(articles)
+        messages.append(self._in_memory_message(reason))
+
+    def _in_memory_message(self, reason: str) -> str:
+        return (
+            f"{reason}; searching an index built in memory for this session "
+            f"({self.folder} cannot be written: the workspace is read-only)"
+        )
 
     # ----------------------------------------------------------------------------- updating
     def generation(self) -> int | None:
         """The index's commit generation (changes with every update), None if unusable."""
-        if self._problem() is not None:
-            return None
-        try:
-            return int(self._open([]).latest_generation())
-        except Exception:
-            return None
+        with self._lock:
+            if self._memory is not None:
+                return None
+            try:
+                self._open()
+            except UNUSABLE:
+                return None
+            generation = toc_generation(self.folder)
+            return generation if generation >= 0 else None
 
     def stored_checksums(self) -> dict[str, str]:
         """Article id → fingerprint (text checksum + metadata) of what is indexed."""
-        index = self._open([])
+        return self._reading(lambda: self._read_checksums(self._open()), [])
+
+    @staticmethod
+    def _read_checksums(index: Any) -> dict[str, str]:
         with index.searcher() as searcher:
             return {
                 fields["doc_id"]: fields["checksum"]
@@ -281,14 +202,15 @@ class SearchIndex:
             }
 
     def is_current(self, articles: Mapping[str, Article]) -> bool:
-        """Whether the index holds exactly these articles' current texts."""
-        if self._problem() is not None:
-            return False
-        try:
-            stored = self.stored_checksums()
-        except Exception:
-            return False
-        return stored == {a.id: index_fingerprint(a) for a in articles.values()}
+        """Whether the index holds exactly these articles' current texts (which a repair
+        after damage is then built from)."""
+        with self._lock:
+            self._known_articles = articles
+            try:
+                stored = self._read_checksums(self._open())
+            except UNUSABLE:
+                return False
+            return stored == {a.id: index_fingerprint(a) for a in articles.values()}
 
     def update(
         self,
@@ -296,30 +218,125 @@ class SearchIndex:
         rebuild: bool = False,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
-        """Index added and changed articles, drop removed ones; rebuild when asked or needed."""
+        """Index added and changed articles, drop removed ones; rebuild when asked, when the
+        index is missing, from another version or damaged (every file is checked).
+
+        In a read-only workspace nothing is written: the index is searched as it was last
+        built, or built in memory when it is missing or damaged (a message says which).
+        SearchIndexError when writing fails (disk full) or another writer holds the lock too
+        long; the previous index is then kept."""
         started = time.perf_counter()
         report = IndexReport()
         with self._lock:
-            if rebuild:
-                self._create()
-                report.rebuilt = True
-                report.messages.append("rebuilding the search index")
-            index = self._open(report.messages)
-            report.rebuilt = report.rebuilt or bool(report.messages)
-            stored = {} if report.rebuilt else self.stored_checksums()
-            for article_id, article in articles.items():
-                if article_id not in stored:
-                    report.added.append(article_id)
-                elif stored[article_id] != index_fingerprint(article):
-                    report.changed.append(article_id)
-                else:
-                    report.unchanged += 1
-            report.removed = sorted(set(stored) - set(articles))
-            if report.touched:
-                self._write(index, articles, report, progress)
-            self._refresh_searcher()
+            self._known_articles = articles
+            self.close()
+            try:
+                with self._files.write_lock():
+                    self._files.remove_leftovers()
+                    self._memory = None
+                    self._update_locked(articles, rebuild, report, progress)
+            except ReadOnlyFolder:
+                self._update_read_only(articles, report, progress)
+            except OSError as error:  # disk full, I/O error: the old index is untouched
+                raise SearchIndexError(self._files.write_failed_message(error)) from error
+            finally:
+                self._refresh_searcher()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _update_locked(
+        self,
+        articles: Mapping[str, Article],
+        rebuild: bool,
+        report: IndexReport,
+        progress: ProgressCallback | None,
+    ) -> None:
+        stored: dict[str, str] | None = None
+        if rebuild:
+            report.messages.append("rebuilding the search index")
+        else:
+            try:
+                if not self._files.verify(deep=True):
+                    raise IndexDamaged(
+                        f"the search index in {self.folder} has no record of its files "
+                        "(an older tuireader or an interrupted update)"
+                    )
+                stored = self._read_checksums(self._files.open_for_reading())
+            except UNUSABLE as error:
+                if not isinstance(error, IndexDamaged) or str(error):  # absent: no message
+                    report.messages.append(f"{self._files.damage_reason(error)}; rebuilding it")
+        if stored is None:
+            report.added = list(articles)
+            report.rebuilt = True
+            self._rebuild(articles, report, progress)
+            return
+        self._classify(articles, stored, report)
+        if report.touched:
+            self._write(self._files.open_for_writing(), articles, report, progress)
+            self._files.write_record()
+
+    @staticmethod
+    def _classify(
+        articles: Mapping[str, Article], stored: Mapping[str, str], report: IndexReport
+    ) -> None:
+        for article_id, article in articles.items():
+            if article_id not in stored:
+                report.added.append(article_id)
+            elif stored[article_id] != index_fingerprint(article):
+                report.changed.append(article_id)
+            else:
+                report.unchanged += 1
+        report.removed = sorted(set(stored) - set(articles))
+
+    def _rebuild(
+        self,
+        articles: Mapping[str, Article],
+        report: IndexReport,
+        progress: ProgressCallback | None,
+    ) -> None:
+        """A fresh index of every article, swapped in whole (the writers' lock is held)."""
+        try:
+            self._files.rebuild(
+                build_schema(), lambda index: self._write(index, articles, report, progress)
+            )
+        except OSError as error:
+            raise SearchIndexError(self._files.write_failed_message(error)) from error
+        self.close()
+
+    def _update_read_only(
+        self,
+        articles: Mapping[str, Article],
+        report: IndexReport,
+        progress: ProgressCallback | None,
+    ) -> None:
+        """Search the index as last built; build one in memory if it is missing or damaged."""
+        if self._memory is not None:
+            self._memory = None
+        try:
+            stored = self._read_checksums(self._open())
+        except UNUSABLE as error:
+            self._build_in_memory(articles, progress)
+            report.rebuilt = True
+            report.messages.append(self._in_memory_message(self._files.damage_reason(error)))
+            return
+        changes = IndexReport()
+        self._classify(articles, stored, changes)
+        report.unchanged = changes.unchanged
+        if changes.touched:
+            report.messages.append(
+                f"{self.folder} cannot be written (the workspace is read-only): searching the "
+                f"index as it was last built ({plural(changes.touched, 'article')} added, "
+                "changed or removed since are not in it)"
+            )
+
+    def _build_in_memory(
+        self, articles: Mapping[str, Article], progress: ProgressCallback | None = None
+    ) -> None:
+        report = IndexReport(added=list(articles), rebuilt=True)
+        self.close()
+        self._memory = build_in_memory(
+            build_schema(), lambda index: self._write(index, articles, report, progress)
+        )
 
     def _write(
         self,
@@ -330,7 +347,8 @@ class SearchIndex:
     ) -> None:
         to_index = report.added + report.changed
         total = len(to_index)
-        # A big batch is faster with a larger buffer; Whoosh waits for another writer's lock.
+        # A big batch is faster with a larger buffer. Our lock is held, so Whoosh's own
+        # lock is only contended by a writer that is not tuireader.
         writer = index.writer(timeout=30.0, limitmb=256 if total > 200 else 64)
         try:
             for article_id in report.changed + report.removed:
@@ -345,32 +363,34 @@ class SearchIndex:
                 progress(total, total, "saving the index")
             writer.commit(optimize=report.rebuilt)
         except BaseException:
-            writer.cancel()
+            with contextlib.suppress(Exception):
+                writer.cancel()
             raise
 
     def _refresh_searcher(self) -> None:
+        """Drop the searcher and the handles cached with it; the next read opens afresh."""
         # Not Searcher.refresh(): its reader reuse keeps serving documents deleted in a
-        # reused segment. A fresh searcher is cheap and always right.
+        # reused segment. A fresh searcher is cheap and always right. Closing a searcher
+        # over damaged or vanished files may itself fail: it is being dropped anyway.
         if self._searcher is not None:
-            self._searcher.close()
+            with contextlib.suppress(*READ_ERRORS):
+                self._searcher.close()
             self._searcher = None
+        self._searcher_state = None
+        self._index = None
         self._variants = None
         self._bookkeeping_docs = None
 
     # ----------------------------------------------------------------------------- searching
-    def _parser(self, schema: Schema) -> QueryParser:
-        parser = QueryParser("body", schema)
-        parser.add_plugin(DateParserPlugin(free=False))
-        return parser
-
     def parse(self, query: str) -> Query:
-        """Parse a query string; QueryError with a readable message when it is malformed."""
+        """Parse a query string; QueryError with a readable message when it is malformed
+        (too long, too many words, unbalanced, unknown fields: see query_syntax)."""
         check_query_syntax(query)
         rewritten = rewrite_entity_terms(query, self.entity_spellings)
-        with self._lock:  # a concurrent rebuild replaces the index folder
-            schema = self._open([]).schema
+        parser = QueryParser("body", _query_schema())
+        parser.add_plugin(DateParserPlugin(free=False))
         try:
-            parsed = self._parser(schema).parse(rewritten)
+            parsed = parser.parse(rewritten)
         except Exception as error:  # the parser's own errors are not user-friendly
             raise QueryError(f"cannot understand the query: {error}") from error
         errors = [node for node in parsed.leaves() if type(node).__name__ == "ErrorQuery"]
@@ -379,8 +399,14 @@ class SearchIndex:
         return parsed
 
     def _get_searcher(self) -> Any:
+        """The shared searcher, reopened when the folder's index changed on disk since it
+        was opened (another process updated, rebuilt or deleted it)."""
+        state = None if self._memory is not None else self._files.state()
+        if self._searcher is not None and state != self._searcher_state:
+            self._refresh_searcher()
         if self._searcher is None:
-            self._searcher = self._open([]).searcher()
+            self._searcher = self._open().searcher()
+            self._searcher_state = state
         return self._searcher
 
     def _variant_finder(self, searcher: Any) -> VariantFinder:
@@ -391,32 +417,38 @@ class SearchIndex:
         return self._variants
 
     def search(self, query: str, limit: int = 10, exact: bool = False) -> SearchResults:
-        """Ranked paragraph hits; close spellings of query terms match too unless `exact`."""
+        """Ranked paragraph hits; close spellings of query terms match too unless `exact`.
+        A repair made on the way is reported in the results' `messages`."""
         parsed = self.parse(query)
-        with self._lock:
-            searcher = self._get_searcher()
-            # Masking the few bookkeeping documents is far cheaper than filtering to the
-            # many paragraph documents (which builds a set of every paragraph per search).
-            not_paragraphs = self._article_docnums(searcher)
-            results = searcher.search(parsed, limit=limit, mask=not_paragraphs, terms=True)
-            termset = self._query_terms(parsed, searcher)
-            hits = [self._hit(hit, termset, variant=False) for hit in results]
-            total = len(results)
-            variants: dict[str, list[str]] = {}
-            if not exact:
-                expanded, variants = expand_with_variants(
-                    parsed, self._variant_finder(searcher), TEXT_FIELDS
+        messages: list[str] = []
+        results = self._reading(lambda: self._search(query, parsed, limit, exact), messages)
+        results.messages = messages
+        return results
+
+    def _search(self, query: str, parsed: Query, limit: int, exact: bool) -> SearchResults:
+        searcher = self._get_searcher()
+        # Masking the few bookkeeping documents is far cheaper than filtering to the
+        # many paragraph documents (which builds a set of every paragraph per search).
+        not_paragraphs = self._article_docnums(searcher)
+        results = searcher.search(parsed, limit=limit, mask=not_paragraphs, terms=True)
+        termset = self._query_terms(parsed, searcher)
+        hits = [self._hit(hit, termset, variant=False) for hit in results]
+        total = len(results)
+        variants: dict[str, list[str]] = {}
+        if not exact:
+            expanded, variants = expand_with_variants(
+                parsed, self._variant_finder(searcher), TEXT_FIELDS
+            )
+            if variants:
+                excluded = not_paragraphs | set(results.docs())
+                variant_results = searcher.search(
+                    expanded, limit=max(limit - len(hits), 1), mask=excluded, terms=True
                 )
-                if variants:
-                    excluded = not_paragraphs | set(results.docs())
-                    variant_results = searcher.search(
-                        expanded, limit=max(limit - len(hits), 1), mask=excluded, terms=True
-                    )
-                    # len() of masked results can count masked documents: count them apart.
-                    total += len(set(variant_results.docs()) - excluded)
-                    termset |= self._query_terms(expanded, searcher)
-                    hits += [self._hit(hit, termset, variant=True) for hit in variant_results]
-            return SearchResults(query, total, hits[:limit], exact, variants)
+                # len() of masked results can count masked documents: count them apart.
+                total += len(set(variant_results.docs()) - excluded)
+                termset |= self._query_terms(expanded, searcher)
+                hits += [self._hit(hit, termset, variant=True) for hit in variant_results]
+        return SearchResults(query, total, hits[:limit], exact, variants)
 
     def _article_docnums(self, searcher: Any) -> set[int]:
         """Document numbers of the per-article bookkeeping documents (cached per searcher)."""
@@ -451,7 +483,8 @@ class SearchIndex:
         """Character spans of the words in `text` that the query matches (for highlighting
         hits in the reader), including close spellings unless `exact`."""
         parsed = self.parse(query)
-        with self._lock:
+
+        def terms() -> set[str]:
             searcher = self._get_searcher()
             termset = self._query_terms(parsed, searcher)
             if not exact:
@@ -459,4 +492,13 @@ class SearchIndex:
                     parsed, self._variant_finder(searcher), TEXT_FIELDS
                 )
                 termset |= self._query_terms(expanded, searcher)
-        return token_spans(text, termset)
+            return termset
+
+        return token_spans(text, self._reading(terms, []))
+
+
+@functools.cache
+def _query_schema() -> Schema:
+    """The schema queries are parsed with, built once: SCHEMA_VERSION fixes it (an index
+    built otherwise is rebuilt), so parsing never reads the index."""
+    return build_schema()
