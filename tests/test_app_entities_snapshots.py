@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from app_harness import open_reader_on, wait_for, wait_until_ready
+from app_harness import wait_until_ready
 from test_entities_support import KNOWN, FakeNlp
 
 from tuireader.app.app import TuiReaderApp
@@ -62,10 +62,10 @@ async def ready(pilot) -> None:
 async def sidebar_with_a_selection(pilot) -> None:
     """Reader, sidebar open, the mentions of the most mentioned place highlighted."""
     await ready(pilot)
-    await open_reader_on(pilot, ARTICLE, paragraph=1)
+    pilot.app.open_article(ARTICLE, paragraph=1)
+    await pilot.pause()
     await pilot.press("p", "down", "down", "enter")
-    # The sidebar narrows the text: wait until it is wrapped for its new width.
-    await wait_for(pilot, lambda: pilot.app.screen.view.wrapped_for_width, what="the re-wrap")
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
