@@ -27,7 +27,8 @@ def tmux():
     server.kill_server()
 
 
-def test_search_open_hit_and_step_with_n(tmux, tmp_path):
+def start_on_bundled_seeds(tmux, tmp_path: Path) -> Path:
+    """Start the real `tuireader` at 120x40 on a copy of the bundled seeds; the workspace."""
     workspace = tmp_path / "ws"
     shutil.copytree(BUNDLED_SEEDS, workspace / "seeds")
     command = (
@@ -35,6 +36,19 @@ def test_search_open_hit_and_step_with_n(tmux, tmp_path):
         f"{sys.executable} -m tuireader --workspace {workspace}"
     )
     tmux.start(command, 120, 40)
+    return workspace
+
+
+def wait_until_quit(tmux, timeout: float) -> None:
+    """Wait for the app's process to end (it quits after a key); fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and tmux.alive():
+        time.sleep(0.1)
+    assert not tmux.alive(), "the app did not quit"
+
+
+def test_search_open_hit_and_step_with_n(tmux, tmp_path):
+    start_on_bundled_seeds(tmux, tmp_path)
     screen = tmux.wait_for("5 articles")
     assert "Kazakhstan and the Xinjiang Problem" in screen
 
@@ -66,10 +80,7 @@ def test_search_open_hit_and_step_with_n(tmux, tmp_path):
     tmux.wait_for(f"match {current}/{total}")
 
     tmux.send("q")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and tmux.alive():
-        time.sleep(0.1)
-    assert not tmux.alive(), "the app did not quit"
+    wait_until_quit(tmux, timeout=10)
     assert (tmp_path / "config" / "state.json").exists()  # the position was remembered
 
 
@@ -78,20 +89,11 @@ def test_h_then_q_typed_ahead_keeps_the_highlight(tmux, tmp_path):
     once the highlight is on disk."""
     from tuireader.core.annotations.store import AnnotationStore
 
-    workspace = tmp_path / "ws"
-    shutil.copytree(BUNDLED_SEEDS, workspace / "seeds")
-    command = (
-        f"TUIREADER_CONFIG_DIR={tmp_path / 'config'} TERM=xterm-256color "
-        f"{sys.executable} -m tuireader --workspace {workspace}"
-    )
-    tmux.start(command, 120, 40)
+    workspace = start_on_bundled_seeds(tmux, tmp_path)
     tmux.wait_for("5 articles")
     tmux.send("Enter")  # open the first article
     tmux.wait_for("¶ 1/")
     tmux.send("jhq", literal=True)  # one write: the keys arrive together
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and tmux.alive():
-        time.sleep(0.1)
-    assert not tmux.alive(), "the app did not quit"
+    wait_until_quit(tmux, timeout=30)
     files = list(AnnotationStore(workspace / "annotations").all())
     assert [len(annotation_file.annotations) for _, annotation_file in files] == [1]
