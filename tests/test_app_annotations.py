@@ -401,6 +401,35 @@ async def test_saving_waits_for_another_session_without_freezing_the_ui(root: Pa
         assert len(reader.view.highlights) == 1
 
 
+async def test_a_delete_sticks_while_its_save_waits_and_after(root: Path) -> None:
+    """d y hides the highlight at once; the reloads that follow (the dialog closing, the
+    save's own re-read) never bring it back, and m / e find nothing to act on."""
+    import filelock
+
+    add_quote(root, "notes", FIRST)
+    path = store_for(root).path_for("notes")
+    other_session = filelock.FileLock(f"{path}.lock")
+    app = make_app(root)
+    seen = record_notifications(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = await open_notes(pilot)
+        assert len(reader.view.highlights) == 1
+        with other_session:  # the delete waits for the lock
+            await pilot.press("d", "y")
+            await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen))
+            await pilot.pause()
+            assert reader.view.highlights == []
+            assert reader.session.placed == ()
+            await pilot.press("m")
+            assert any("No highlights in this article" in text for text in seen)
+            assert len(stored(root)) == 1  # still waiting for the lock
+        await settle(pilot)
+        assert stored(root) == []
+        assert reader.view.highlights == []
+        await pilot.press("e")
+        assert isinstance(app.screen, ReaderScreen)  # no edit dialog for a deleted highlight
+
+
 # ---------------------------------------------------------------------------- read-only file
 
 

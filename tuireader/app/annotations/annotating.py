@@ -148,6 +148,12 @@ class Annotator:
     # ------------------------------------------------------------------ changes
     def _save(self, change: Change) -> None:
         start_save(self.host, self.session, change)
+        if change.removes is not None:  # gone at once: m, e, d no longer find it
+            current = self.view.current_highlight
+            self.view.set_highlights(
+                list(self.session.placed), None if current == change.removes else current
+            )
+            self._changed()
 
     def _create(
         self,

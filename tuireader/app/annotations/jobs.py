@@ -64,7 +64,9 @@ def start_load(
 
 
 def start_save(host: Widget, session: AnnotationSession, change: Change) -> None:
-    """Make `change` in a worker of the app, then read the file again for `host`."""
+    """Make `change` in a worker of the app, then read the file again for `host`
+    (on the UI thread)."""
+    session.begin(change)
 
     def job() -> None:
         outcome = session.run(change)

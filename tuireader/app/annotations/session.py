@@ -10,6 +10,7 @@ thread; every store error becomes an `Outcome` to report, never an exception.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,11 @@ _SEQUENCE = itertools.count()
 """Orders the reads of annotation files: a state read earlier never replaces a later one
 (a save's re-read may finish after the next save's)."""
 
+# Why reads and changes take turns (`_store_turn`): a read's number is taken together with
+# its load, so numbers follow the file's states; and a read made while a change is started
+# but not yet applied is stale (the reader reloads on every screen resume, which races the
+# delete confirmed in the dialog just closed). Without both, a deleted highlight came back.
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -39,6 +45,8 @@ class Snapshot:
     """The file as read (read-only when it did not parse)."""
     placed: tuple[Placed, ...]
     """Every annotation with its place in the current text, in reading order."""
+    stale: bool = False
+    """Read while a change was on its way: the change's own re-read follows."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,8 @@ class Change:
     """The annotation to make current afterwards (the one made or edited)."""
     edited: Annotation | None = None
     """The edited annotation, offered to be saved again if another session deleted it."""
+    removes: str | None = None
+    """The annotation the change deletes (no longer shown from the moment it starts)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,12 @@ class AnnotationSession:
         self._units: TextUnits | None = None
         self._applied = -1
         self._told_read_only = False
+        self._store_turn = threading.Lock()
+        """Held by a read's load and by a change's store call (see the note above)."""
+        self._unapplied = 0
+        """Changes started and not yet applied to the store."""
+        self._counting = threading.Lock()
+        """Guards `_unapplied` (never held long: the UI thread takes it)."""
 
     def connect(self, annotations_dir: Path) -> None:
         """Use the workspace's annotation store (before the first read)."""
@@ -106,27 +122,44 @@ class AnnotationSession:
     # ------------------------------------------------------------------ in a thread
     def read(self) -> Snapshot:
         """Read the file and re-anchor its annotations (in a thread; raises on failure)."""
-        annotation_file = self.store.load(self.article.id)
-        sequence = next(_SEQUENCE)
+        with self._store_turn:
+            with self._counting:
+                stale = self._unapplied > 0
+            sequence = next(_SEQUENCE)
+            annotation_file = self.store.load(self.article.id)
         placed = place_all(annotation_file.annotations, self.article)
-        return Snapshot(sequence, annotation_file, tuple(placed))
+        return Snapshot(sequence, annotation_file, tuple(placed), stale)
 
     def run(self, change: Change) -> Outcome:
-        """Make a change in the store (in a thread); any failure is returned, not raised."""
-        try:
-            return Outcome(change.apply(self.store))
-        except AnnotationNotFoundError as error:
-            return Outcome(None, str(error), lost=change.edited)
-        except AnnotationError as error:
-            return Outcome(None, str(error))
-        except Exception as error:  # unexpected: report, keep running
-            return Outcome(None, f"{type(error).__name__}: {error}")
+        """Make a change in the store (in a thread, after `begin`); any failure is
+        returned, not raised."""
+        with self._store_turn:
+            try:
+                return Outcome(change.apply(self.store))
+            except AnnotationNotFoundError as error:
+                return Outcome(None, str(error), lost=change.edited)
+            except AnnotationError as error:
+                return Outcome(None, str(error))
+            except Exception as error:  # unexpected: report, keep running
+                return Outcome(None, f"{type(error).__name__}: {error}")
+            finally:
+                with self._counting:
+                    self._unapplied -= 1
 
     # ------------------------------------------------------------------ on the UI thread
+    def begin(self, change: Change) -> None:
+        """A change is on its way (call before `run`): reads begun before it, or made
+        until it is applied, are stale; a deleted annotation is no longer placed."""
+        with self._counting:
+            self._unapplied += 1
+        self._applied = next(_SEQUENCE)
+        if change.removes is not None:
+            self.placed = tuple(p for p in self.placed if p.id != change.removes)
+
     def accept(self, snapshot: Snapshot) -> bool:
         """Take a read's result; False (and nothing changes) when a later read is already
-        applied."""
-        if snapshot.sequence < self._applied:
+        applied or the read is stale."""
+        if snapshot.stale or snapshot.sequence < self._applied:
             return False
         self._applied = snapshot.sequence
         self.file = snapshot.file
@@ -197,7 +230,7 @@ class AnnotationSession:
                 return "Highlight deleted."
             return "It was already deleted (in another session)."
 
-        return Change(remove, focus=None)
+        return Change(remove, focus=None, removes=annotation.id)
 
     def adding_again(self, lost: Annotation) -> Change:
         """Store again an edit whose annotation another session deleted."""
