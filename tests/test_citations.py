@@ -21,7 +21,7 @@ from tuireader.core.export.citations import (
     split_name,
 )
 from tuireader.core.export.exporter import workspace_records
-from tuireader.core.export.formats import to_csl_json
+from tuireader.core.export.references import to_csl_json
 
 SCHEMA = json.loads((GOLDEN / "csl-data-subset.schema.json").read_text(encoding="utf-8"))
 

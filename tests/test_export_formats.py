@@ -30,11 +30,11 @@ from test_export_support import (
 )
 
 from tuireader.core.export.citations import csl_records
+from tuireader.core.export.documents import escape_markdown
 from tuireader.core.export.exporter import workspace_records
-from tuireader.core.export.formats import (
+from tuireader.core.export.references import (
     bibtex_entry,
     escape_latex,
-    escape_markdown,
     ris_record,
     to_bibtex,
     to_csl_json,

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from tuireader.core.annotations.model import Annotation
     from tuireader.core.export.exporter import CitationText
-    from tuireader.core.export.formats import QuoteItem
+    from tuireader.core.export.quotes import QuoteItem
     from tuireader.core.workspace import Workspace
 
 COPY_CITATION = "Copy citation"
@@ -139,7 +139,7 @@ def build_citation(
     - else the paragraph quoted whole, cited at its number, and the reference.
     """
     from tuireader.core.export import exporter as export
-    from tuireader.core.export.formats import QuoteItem
+    from tuireader.core.export.quotes import QuoteItem
 
     if reference_only:
         result = export.cite_article(workspace, article.id, style)

@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from tuireader.core.export import formats
+from tuireader.core.export import documents, references
 from tuireader.core.export.citations import catalog_key_overrides, csl_records
-from tuireader.core.export.formats import QuoteItem
+from tuireader.core.export.quotes import QuoteItem
 from tuireader.core.export.targets import (
     Target,
     TargetRefusedError,
@@ -284,19 +284,19 @@ def render(
     adds the block markers used for updating in place.
     """
     if fmt == "csl-json":
-        return formats.to_csl_json(selection.records_for(selection.article_ids))
+        return references.to_csl_json(selection.records_for(selection.article_ids))
     if fmt == "bibtex":
-        return formats.to_bibtex(selection.records_for(selection.article_ids))
+        return references.to_bibtex(selection.records_for(selection.article_ids))
     if fmt == "ris":
-        return formats.to_ris(selection.records_for(selection.article_ids))
+        return references.to_ris(selection.records_for(selection.article_ids))
     if fmt == "md":
         cited = selection.records_for(selection.cited_article_ids())
-        front = formats.markdown_front_matter(bibliography_file, cited, csl_file)
-        return formats.markdown_document(selection.items, selection.titles, front)
+        front = documents.markdown_front_matter(bibliography_file, cited, csl_file)
+        return documents.markdown_document(selection.items, selection.titles, front)
     if fmt == "text":
-        citations, references, note = _formatted(selection, selection.items, None, style)
-        return formats.text_document(
-            selection.items, selection.titles, citations, references, note, markers
+        citations, formatted, note = _formatted(selection, selection.items, None, style)
+        return documents.text_document(
+            selection.items, selection.titles, citations, formatted, note, markers
         )
     raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
@@ -416,12 +416,12 @@ def _write_markdown(
         text = render(selection, "md", bibliography_file=bib_path.name, csl_file=csl_file)
         report.added += [item.annotation_id for item in selection.items]
     else:
-        blocks = {item.annotation_id: formats.markdown_block(item) for item in selection.items}
+        blocks = {item.annotation_id: documents.markdown_block(item) for item in selection.items}
         text = merge_blocks(
             existing,
             blocks,
             {item.annotation_id: item.article_id for item in selection.items},
-            lambda a: formats.markdown_heading(a, selection.titles.get(a, a)),
+            lambda a: documents.markdown_heading(a, selection.titles.get(a, a)),
             report,
         )
     # The bibliography holds every work cited anywhere in the document, kept blocks and the
@@ -449,20 +449,20 @@ def _write_text(
         return
     sections = article_ids_in(existing)
     ids = list(dict.fromkeys([*sections, *selection.cited_article_ids()]))
-    citations, references, note = _formatted(selection, selection.items, ids, style)
+    citations, formatted, note = _formatted(selection, selection.items, ids, style)
     blocks = {
-        item.annotation_id: formats.text_block(item, citation, note, markers=True)
+        item.annotation_id: documents.text_block(item, citation, note, markers=True)
         for item, citation in zip(selection.items, citations, strict=True)
     }
     text = merge_blocks(
         existing,
         blocks,
         {item.annotation_id: item.article_id for item in selection.items},
-        lambda a: formats.text_heading(a, selection.titles.get(a, a), markers=True),
+        lambda a: documents.text_heading(a, selection.titles.get(a, a), markers=True),
         report,
-        tail_marker=formats.BIBLIOGRAPHY_BEGIN,
+        tail_marker=documents.BIBLIOGRAPHY_BEGIN,
     )
-    text = _replace_bibliography(text, formats.text_bibliography(references, markers=True))
+    text = _replace_bibliography(text, documents.text_bibliography(formatted, markers=True))
     _write(target, text, report)
 
 
@@ -493,14 +493,14 @@ def parse_blocks(text: str) -> list[Block]:
             raise ExportError(f"annotation {annotation_id} has two blocks in the file")
         seen.add(annotation_id)
         end_line = re.compile(
-            rf"^{re.escape(formats.end_marker(annotation_id))}[ \t]*\r?$", re.MULTILINE
+            rf"^{re.escape(documents.end_marker(annotation_id))}[ \t]*\r?$", re.MULTILINE
         )
         end = end_line.search(text, begin.end())
         next_begin = begins[index + 1].start() if index + 1 < len(begins) else len(text)
         if end is None or end.start() > next_begin:
             raise ExportError(
                 f"the block of annotation {annotation_id} has no end marker "
-                f"({formats.end_marker(annotation_id)}) before the next block"
+                f"({documents.end_marker(annotation_id)}) before the next block"
             )
         stop = end.end()
         if text.startswith("\n", stop):
@@ -596,16 +596,16 @@ def _insertion_point(
 
 def _replace_bibliography(text: str, bibliography: str) -> str:
     """Replace the managed reference list of a plain-text export (append it when absent)."""
-    start = text.find(formats.BIBLIOGRAPHY_BEGIN)
-    end = text.find(formats.BIBLIOGRAPHY_END, start + 1) if start >= 0 else -1
+    start = text.find(documents.BIBLIOGRAPHY_BEGIN)
+    end = text.find(documents.BIBLIOGRAPHY_END, start + 1) if start >= 0 else -1
     if start >= 0 and end >= 0:
-        stop = end + len(formats.BIBLIOGRAPHY_END)
+        stop = end + len(documents.BIBLIOGRAPHY_END)
         if text.startswith("\n", stop):
             stop += 1
         return text[:start] + bibliography + text[stop:]
     if start >= 0:
         raise ExportError(
-            f"the reference list has no end marker ({formats.BIBLIOGRAPHY_END}); not updating"
+            f"the reference list has no end marker ({documents.BIBLIOGRAPHY_END}); not updating"
         )
     return text + _separator(text) + bibliography
 
@@ -623,7 +623,7 @@ def _merge_records(
     """A reference file with `records` merged into `existing` by citation key."""
     if fmt == "csl-json":
         return _merge_csl_json(existing, records, report, path)
-    entry_text = formats.bibtex_entry if fmt == "bibtex" else formats.ris_record
+    entry_text = references.bibtex_entry if fmt == "bibtex" else references.ris_record
     new = {str(r["id"]): entry_text(r) for r in records}
     if existing is None or not existing.strip():
         report.added += list(new)
@@ -684,7 +684,7 @@ def _merge_csl_json(
                 report.kept.append(item_id)
     report.added += list(new)
     merged += new.values()
-    return formats.to_csl_json(merged)
+    return references.to_csl_json(merged)
 
 
 _BIBTEX_START = re.compile(r"@\s*(\w+)\s*([{(])", re.MULTILINE)

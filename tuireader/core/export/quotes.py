@@ -1,0 +1,35 @@
+"""The quote item: one annotation ready for export, as every export format receives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class QuoteItem:
+    """One annotation ready for export: its quote, where it is, and whether it was verified."""
+
+    annotation_id: str
+    article_id: str
+    key: str  # citation key of the article
+    exact: str  # the quoted text (the current article text when verified)
+    paragraph: int | None  # 1-based paragraph number for the locator
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    label: str | None = None
+    status: str = "anchored"  # anchored, fuzzy or orphaned (from the quote check)
+    score: float = 1.0
+
+    @property
+    def verified(self) -> bool:
+        """Whether the quote was found exactly in the current article text."""
+        return self.status == "anchored"
+
+    @property
+    def unverified_notice(self) -> str:
+        """The visible mark put on a quote that could not be verified."""
+        if self.status == "fuzzy":
+            how = f"only a close match (score {self.score:.2f}) in"
+        else:
+            how = "not found in"
+        return f"UNVERIFIED: this quote was {how} the current article text"
