@@ -25,6 +25,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "tuireader: dependencies installed"
 
 run: $(STAMP)
+	@# Bytecode written once: where PYTHONDONTWRITEBYTECODE is set, every start would compile.
+	@$(BIN)/python -m compileall -q tuireader
 	@echo "tuireader: opening the app (the search index is built on first use)"
 	$(BIN)/tuireader $(ARGS)
 

@@ -125,23 +125,32 @@ class TuiReaderApp(App[None]):
         self.quitting = False
         """Set while quitting, so an open reader is remembered as open."""
         self._loaded_once = False
+        self._first_articles: ArticlesLoaded | None = None
 
     def get_default_screen(self) -> Screen[None]:
         """The library is the screen everything else opens on top of."""
         return LibraryScreen()
 
+    def on_load(self) -> None:
+        """A few files load in milliseconds: reading them before the library is mounted
+        puts the rows in the very first frame (instead of a "Loading…" frame and a
+        second one), which is most of a small workspace's start-up time."""
+        if is_small(self.workspace.seeds_dir):
+            self._first_articles = self._read_articles()
+            self.articles = self._first_articles.articles
+            self.articles_loaded = True
+
     def on_mount(self) -> None:
-        """Apply settings, then load the articles in a worker."""
+        """Apply settings, then load the articles in a worker (unless on_load read them:
+        their warnings, restoring the open article and the index check follow)."""
         self.sub_title = str(self.workspace.root)
         for problem in self.settings.problems:
             self.notify(problem, title="Settings", severity="warning", markup=False)
         self._apply_theme()
         self._apply_keymap()
         self.theme_changed_signal.subscribe(self, self._save_theme)
-        if is_small(self.workspace.seeds_dir):
-            # A few files load in milliseconds: doing it now puts the rows in the very first
-            # frame instead of a "Loading…" frame followed by a second one.
-            self.post_message(self._read_articles())
+        if self._first_articles is not None:
+            self.post_message(self._first_articles)  # read in on_load; now the rest of it
         else:
             self.load_articles()
 

@@ -457,6 +457,8 @@ def help_rows(keymap: Mapping[str, str]) -> list[KeyHelp]:
 def check_keymap(keymap: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """The usable part of a user keymap, and a message for each entry that is not usable
     (ignored) or that hides a global binding on some screen (applied all the same)."""
+    if not keymap:
+        return {}, []  # nothing to check (start-up time: the clash scan below is not free)
     known = all_binding_ids()
     usable: dict[str, str] = {}
     problems: list[str] = []
