@@ -5,9 +5,9 @@ Run: .venv/bin/python benchmarks/bench_startup.py [--runs 7]
 Each run starts a fresh process in tmux (120x40) and polls `tmux capture-pane` until the
 first screen's text is there: "hello-ready" for the baseline, an article's title in the
 library's table (start to first titles) for tuireader on a copy of the bundled workspace
-with its index built. Runs alternate between the two so machine noise hits both alike. Target: median ≤ 1.3× the
-baseline. Also reported: the same on the BBC corpus (2,095 articles; the library fills from
-a worker) and the import time of the app module vs `textual.app`.
+with its index built. Runs alternate between the two so machine noise hits both alike.
+Target: median ≤ 1.3× the baseline. Also reported: the same on the BBC corpus (2,095
+articles; the library fills from a worker) and the import time of the app module vs `textual.app`.
 """
 
 from __future__ import annotations
