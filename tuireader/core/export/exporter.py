@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from tuireader.core.annotations.anchoring import CONTEXT_CHARS
 from tuireader.core.export import documents, references
 from tuireader.core.export.citations import catalog_key_overrides, csl_records
 from tuireader.core.export.quotes import QuoteItem
@@ -156,6 +157,7 @@ def check_quote(
     """
     target = annotation.target
     status, score, paragraph, exact = "orphaned", 0.0, target.paragraph, target.exact
+    prefix, suffix, start, end = target.prefix, target.suffix, None, None
     if article is not None:
         if locate is None:
             from tuireader.core.annotations.model import reanchor
@@ -166,7 +168,10 @@ def check_quote(
         if anchor.paragraph is not None:
             paragraph = anchor.paragraph
         if anchor.status == "anchored" and anchor.start is not None and anchor.end is not None:
-            exact = article.text[anchor.start : anchor.end]
+            start, end = anchor.start, anchor.end
+            exact = article.text[start:end]
+            prefix = article.text[max(0, start - CONTEXT_CHARS) : start]
+            suffix = article.text[end : end + CONTEXT_CHARS]
     return QuoteItem(
         annotation_id=annotation.id,
         article_id=annotation.article_id,
@@ -178,6 +183,12 @@ def check_quote(
         label=annotation.label,
         status=status,
         score=score,
+        prefix=prefix,
+        suffix=suffix,
+        start=start,
+        end=end,
+        created=annotation.created,
+        updated=annotation.updated,
     )
 
 

@@ -19,6 +19,12 @@ class QuoteItem:
     label: str | None = None
     status: str = "anchored"  # anchored, fuzzy or orphaned (from the quote check)
     score: float = 1.0
+    prefix: str = ""  # the text just before the quote (current text when verified)
+    suffix: str = ""  # the text just after it
+    start: int | None = None  # character offsets in the current text (None: not found)
+    end: int | None = None
+    created: str = ""  # ISO 8601 UTC, as stored
+    updated: str = ""
 
     @property
     def verified(self) -> bool:
