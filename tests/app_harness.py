@@ -34,6 +34,15 @@ HOSTILE_TEXT = (
     "The Uyghur camps paragraph keeps search working on this file too."
 )
 
+NOTES_ARTICLE = (
+    "Notes Article\n\n"
+    "First sentence of the opening paragraph. Second sentence, with a comma, follows here. "
+    "Third one ends it!\n\n"
+    "Another paragraph begins here. It has two sentences.\n\n"
+    "A third paragraph with one sentence only."
+)
+"""A short article of sentences, for the highlight and note tests."""
+
 SAMPLE_ARTICLES: dict[str, str] = {
     "alpha": (
         "Alpha Report on Xinjiang\n\n"
@@ -109,6 +118,15 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} never happened (waited {timeout:g} s)")
         await pilot.pause()
+    await pilot.pause()
+
+
+async def settle_workers(pilot: Pilot[None]) -> None:
+    """Let workers (loads, saves, copies) finish and the messages they post be handled:
+    a worker's message may start another worker, hence the rounds."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 

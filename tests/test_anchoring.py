@@ -15,10 +15,13 @@ from tuireader.core.annotations.anchoring import (
     CONTEXT_CHARS,
     FUZZY_MIN_SIMILARITY,
     SelectionError,
+    closest_passage,
     find_quote,
     locate,
     make_target,
+    paragraph_holding,
     paragraph_number,
+    search_quote,
 )
 from tuireader.core.annotations.model import new_annotation, reanchor
 from tuireader.core.corpus import Article, load_article
@@ -276,9 +279,9 @@ def test_make_target_refuses_blank_selection(original: Article) -> None:
 
 def test_paragraph_number_for_spans_in_gaps(original: Article) -> None:
     gap = TEXT.index("\n\n")
-    assert paragraph_number(original.paragraphs, gap, gap + 10) == 2
-    assert paragraph_number(original.paragraphs, 0, 4) == 1
-    assert paragraph_number(original.paragraphs, len(TEXT) - 1, len(TEXT)) == 4
+    assert paragraph_number(original.paragraphs, gap) == 2
+    assert paragraph_number(original.paragraphs, 0) == 1
+    assert paragraph_number(original.paragraphs, len(TEXT) - 1) == 4
 
 
 def test_find_quote_tolerates_quotes_and_whitespace() -> None:
@@ -302,6 +305,44 @@ def test_find_quote_lists_every_occurrence_in_order() -> None:
     assert len(find_quote(TEXT, "said")) == 3
     assert find_quote(TEXT, "not in the text") == []
     assert find_quote(TEXT, "   ") == []
+
+
+def test_search_quote_ignores_case_only_when_the_case_is_not_found() -> None:
+    assert find_quote(TEXT, "critics were") == []  # letter case counts for find_quote
+    found = search_quote(TEXT, "CRITICS  were\nunconvinced")
+    assert found.ignoring_case
+    [(start, end)] = found.spans
+    assert TEXT[start:end] == "Critics were unconvinced"
+    exact = search_quote(TEXT, "Critics were")
+    assert (exact.ignoring_case, len(exact.spans)) == (False, 1)
+
+
+def test_case_folding_keeps_offsets_into_the_real_characters() -> None:
+    # "ß" folds to "ss" and "İ" to two characters: offsets still cover whole characters.
+    text = "Die Straße nach İstanbul ist lang."
+    [(start, end)] = find_quote(text, "STRASSE NACH i̇stanbul", ignore_case=True)
+    assert text[start:end] == "Straße nach İstanbul"
+
+
+def test_closest_passage_points_at_the_nearest_words() -> None:
+    closest = closest_passage(TEXT, "agreed to a revized schedule for the north")
+    assert closest is not None
+    start, end, similarity = closest
+    assert TEXT[start:end] == "agreed to a revised schedule for the northern"
+    assert 0.85 < similarity < 1
+    long_typo = (TEXT[TEXT.index("The energy") : TEXT.index("land rights")] * 3).replace("e", "a")
+    assert closest_passage(TEXT * 40, long_typo) is not None  # long quotes are probed, not aligned
+    assert closest_passage(TEXT, "   ") is None
+
+
+def test_paragraph_holding_matches_the_recorded_paragraph(original: Article) -> None:
+    paragraphs = original.paragraphs
+    for offset in range(0, len(TEXT) + 3):
+        held = paragraph_holding(paragraphs, offset)
+        assert held is not None
+        expected = next((p for p in paragraphs if offset < p.end), paragraphs[-1])
+        assert held == expected, offset
+    assert paragraph_holding([], 5) is None
 
 
 @settings(

@@ -264,5 +264,89 @@ def test_empty_workspace(capsys: pytest.CaptureFixture[str], workspace: Path) ->
         "counts": {"anchored": 0, "fuzzy": 0, "orphaned": 0},
         "total": 0,
         "needs_review": [],
+        "moved": [],
         "unreadable": [],
     }
+
+
+def test_unknown_label_is_refused_with_the_labels(
+    capsys: pytest.CaptureFixture[str], workspace: Path
+) -> None:
+    code, out, err = run(
+        capsys, workspace, "annotate", "story", "--quote", "two winters", "--label", "mauve"
+    )
+    assert code == 2 and out == ""
+    assert "mauve" in err
+    for name in ("yellow", "green", "blue", "pink", "orange", "purple"):
+        assert name in err
+    assert not (workspace / "annotations").exists()
+    item = run_json(
+        capsys, workspace, "annotate", "story", "--quote", "two winters", "--label", " Green "
+    )
+    assert item["label"] == "green"
+
+
+def test_quote_in_other_letter_case_is_used_and_said(
+    capsys: pytest.CaptureFixture[str], workspace: Path
+) -> None:
+    code, out, err = run(
+        capsys, workspace, "annotate", "story", "--quote", "CRITICS  said the Schedule", "--json"
+    )
+    assert code == 0, err
+    item = json.loads(out)
+    assert item["quote"] == "Critics said the schedule"
+    assert item["target"]["start"] == STORY.index("Critics said the schedule")
+    assert "letter case" in err and "“Critics said the schedule”" in err
+
+
+def test_quote_in_other_case_found_twice_lists_them(
+    capsys: pytest.CaptureFixture[str], workspace: Path
+) -> None:
+    # "the schedule" (paragraph 3) and "The schedule" (paragraph 3) differ only in case;
+    # "THE SCHEDULE" is in neither exactly.
+    code, _, err = run(capsys, workspace, "annotate", "story", "--quote", "THE SCHEDULE")
+    assert code == 2
+    assert "occurs 2 times in story (ignoring letter case)" in err
+    assert "paragraphs 3, 3" in err and "--occurrence" in err
+    item = run_json(
+        capsys, workspace, "annotate", "story", "--quote", "THE SCHEDULE", "--occurrence", "2"
+    )
+    assert item["quote"] == "The schedule"
+
+
+def test_quote_not_found_gets_the_closest_passage_as_a_hint(
+    capsys: pytest.CaptureFixture[str], workspace: Path
+) -> None:
+    code, _, err = run(
+        capsys, workspace, "annotate", "story", "--quote", "after two winter of dispute"
+    )
+    assert code == 2
+    assert "not in story" in err
+    assert "closest passage (paragraph 2" in err and "“after two winters of disputes.”" in err
+    code, _, err = run(capsys, workspace, "annotate", "story", "--quote", "zzqx vvkj wpfh")
+    assert code == 2 and "no passage comes close" in err
+    assert not (workspace / "annotations").exists()
+
+
+def test_check_reports_a_quote_whose_paragraph_moved(
+    capsys: pytest.CaptureFixture[str], workspace: Path
+) -> None:
+    made = run_json(capsys, workspace, "annotate", "story", "--quote", "slipped before")
+    assert (made["paragraph"], made["locator"]) == (3, 2)  # the headline is not counted
+
+    # Whitespace only: nothing moved.
+    edit_story(workspace, STORY.replace("\n", " \r\n").replace("\n\n", "\n\n\n"))
+    report = run_json(capsys, workspace, "check")
+    assert report["moved"] == [] and report["ok"] is True
+
+    edit_story(workspace, STORY.replace("Critics said", "Shares rose.\n\nCritics said"))
+    report = run_json(capsys, workspace, "check")
+    assert report["ok"] is True  # listed, not a failure: the quote is still found
+    [moved] = report["moved"]
+    assert moved["id"] == made["id"]
+    assert (moved["recorded_paragraph"], moved["paragraph"], moved["locator"]) == (3, 4, 3)
+    assert moved["reason"] == "paragraphs added before it"
+    code, out, _ = run(capsys, workspace, "check")
+    assert code == 0
+    assert "1 now in another paragraph" in out
+    assert "¶ 3 → ¶ 4, para. 3 now (paragraphs added before it)" in out

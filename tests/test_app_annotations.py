@@ -8,8 +8,19 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from app_harness import SAMPLE_ARTICLES, palette_ready, wait_for, wait_until_ready
+from app_harness import (
+    NOTES_ARTICLE as NOTES,
+)
+from app_harness import (
+    SAMPLE_ARTICLES,
+    palette_ready,
+    wait_for,
+    wait_until_ready,
+)
 from app_harness import make_workspace as build_workspace
+from app_harness import (
+    settle_workers as settle,
+)
 from textual.widgets import DataTable, Input, RadioSet, TextArea
 
 from tuireader.app.annotations.annotated_view import CURRENT_MARKER
@@ -25,13 +36,6 @@ from tuireader.core.annotations.store import AnnotationStore
 from tuireader.core.text import sentence_spans
 from tuireader.core.workspace import Workspace
 
-NOTES = (
-    "Notes Article\n\n"
-    "First sentence of the opening paragraph. Second sentence, with a comma, follows here. "
-    "Third one ends it!\n\n"
-    "Another paragraph begins here. It has two sentences.\n\n"
-    "A third paragraph with one sentence only."
-)
 FIRST = "First sentence of the opening paragraph."
 SECOND = "Second sentence, with a comma, follows here."
 PARAGRAPH_2 = f"{FIRST} {SECOND} Third one ends it!"
@@ -73,14 +77,6 @@ async def open_notes(pilot, paragraph: int = 2, article_id: str = "notes") -> Re
     await settle(pilot)
     assert isinstance(app.screen, ReaderScreen)
     return app.screen
-
-
-async def settle(pilot) -> None:
-    """Let workers (loads, saves) finish and their messages be handled."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def selected_text(reader: ReaderScreen) -> str:

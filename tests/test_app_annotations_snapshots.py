@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app_harness import settle_workers as settle
 from app_harness import wait_until_ready
 from textual.widgets import Input, TextArea
 
@@ -103,13 +104,6 @@ async def open_first(pilot) -> None:
     await settle(pilot)
 
 
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def still_cursors(app: TuiReaderApp) -> None:
     """No blinking cursor (the picture would depend on the moment it is taken)."""
     for widget in app.screen.query(TextArea):
@@ -135,6 +129,21 @@ def test_note_dialog(snap_compare, root, size):
         await pilot.press("m", "e")  # the second highlight: green, with a note and tags
         await settle(pilot)
         still_cursors(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(make_app(root), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_reader_with_all_notes(snap_compare, root, size):
+    """i: every note under its highlight (the green one's in ¶ 5, the purple orphan's
+    nowhere: its words are gone)."""
+
+    async def run_before(pilot) -> None:
+        await open_first(pilot)
+        await pilot.press("m", "i")  # the green highlight, then every note
+        await settle(pilot)
+        pilot.app.clear_notifications()  # what i did covers the text
         await pilot.pause()
 
     assert snap_compare(make_app(root), terminal_size=size, run_before=run_before)

@@ -183,10 +183,11 @@ def test_citation_lookup_without_the_readers_hook(root):
     workspace = Workspace.open(root)
     alpha = workspace.article("alpha")
     built = citing.build_citation(workspace, alpha, alpha.paragraphs[1], "apa")
-    assert built.text.startswith("“Uyghur detention camps” (Author, 2019, para. 2)")
+    # para. 1: the headline (paragraphs[0]) is not counted, as a reader of the page counts
+    assert built.text.startswith("“Uyghur detention camps” (Author, 2019, para. 1)")
     assert built.quote is not None and built.quote.verified
     plain = citing.build_citation(workspace, alpha, alpha.paragraphs[2], "apa")
-    assert plain.quote is None and plain.what == "citation of ¶ 3"
+    assert plain.quote is None and plain.what == "citation of para. 2"
     delta = workspace.article("delta")
     orphan = citing.build_citation(workspace, delta, delta.paragraphs[1], "apa")
     assert orphan.quote is not None and orphan.quote.status == "orphaned"
@@ -534,7 +535,7 @@ async def test_copy_key_sends_osc52_and_saves_the_fallback_file(root):
         await pilot.press("y")
         await settle(pilot)
         copied = terminal.copied()
-        assert copied.startswith("“Uyghur detention camps” (Author, 2019, para. 2)")
+        assert copied.startswith("“Uyghur detention camps” (Author, 2019, para. 1)")
         assert "Author, A. (2019, May 1). Alpha Report on Xinjiang." in copied
         saved = root / "exports" / "clipboard.txt"
         assert saved.read_text(encoding="utf-8") == copied + "\n"
@@ -553,8 +554,8 @@ async def test_copy_key_cites_the_paragraph_without_a_highlight(root):
         await settle(pilot)
         copied = terminal.copied()
         assert copied.startswith("“A second paragraph, about trade")
-        assert "(Author, 2019, para. 3)" in copied
-        assert "citation of ¶ 3" in messages(app)
+        assert "(Author, 2019, para. 2)" in copied  # ¶ 3 of the file, after the headline
+        assert "citation of para. 2" in messages(app)
 
 
 def test_the_readers_highlight_is_understood_in_any_shape(root):
@@ -717,7 +718,7 @@ async def test_change_citation_style_from_the_palette_persists(root):
         terminal = Terminal(app)
         await pilot.press("y")
         await settle(pilot)
-        assert "(Author, par. 2)" in terminal.copied()  # MLA in-text citation
+        assert "(Author, par. 1)" in terminal.copied()  # MLA in-text citation
 
 
 async def test_copy_commands_in_the_palette(root):
@@ -735,7 +736,7 @@ async def test_copy_commands_in_the_palette(root):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert terminal.copied().startswith("“Uighur families” (Writer, 2020, para. 2)")
+        assert terminal.copied().startswith("“Uighur families” (Writer, 2020, para. 1)")
 
 
 def test_help_lists_the_new_keys():

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from app_harness import make_workspace, wait_for, wait_until_ready
+from app_harness import settle_workers as settle
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.reader.screen import ReaderScreen
@@ -44,14 +45,6 @@ def root(tmp_path: Path) -> Path:
 def make_app(root: Path, keymap: dict[str, str] | None = None) -> TuiReaderApp:
     settings = Settings(keymap=keymap or {}, compare_meaning=False)
     return TuiReaderApp(Workspace.open(root), settings=settings, check_index=False, restore=False)
-
-
-async def settle(pilot) -> None:
-    """Let workers (the annotations' read) finish and their messages be handled."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_reader(pilot, article_id: str, paragraph: int = 1) -> ReaderScreen:

@@ -22,6 +22,8 @@ from tuireader.core.export.citations import (
 )
 from tuireader.core.export.exporter import workspace_records
 from tuireader.core.export.references import to_csl_json
+from tuireader.core.names import author_display, literal_author, literal_text
+from tuireader.core.workspace import Workspace
 
 SCHEMA = json.loads((GOLDEN / "csl-data-subset.schema.json").read_text(encoding="utf-8"))
 
@@ -226,3 +228,75 @@ def test_special_record_is_valid_and_exact(tmp_path: Path) -> None:
         "non-dropping-particle": "van der",
     }
     assert "\\u" not in to_csl_json([record])  # UTF-8 kept readable
+
+
+# --- literal (institutional) authors ---------------------------------------------------------
+
+
+def catalog_workspace(root: Path, entry: str) -> Workspace:
+    """A one-article workspace (id "a") whose catalog entry is `entry` (YAML lines)."""
+    seeds = root / "seeds"
+    seeds.mkdir(parents=True)
+    (seeds / "a.txt").write_text("Some text here, long enough to be a body.\n", encoding="utf-8")
+    body = "".join(f"    {line}\n" for line in entry.splitlines())
+    (seeds / "catalog.yaml").write_text(f"articles:\n  a:\n{body}", encoding="utf-8")
+    return Workspace.open(root)
+
+
+def test_literal_author_from_the_catalog_is_one_name(tmp_path: Path) -> None:
+    workspace = catalog_workspace(
+        tmp_path / "ws",
+        "title: Eradicating Ideological Viruses\n"
+        "authors: [{literal: Human Rights Watch}, Jane Roe]\n"
+        "issued: '2018-09-09'\n"
+        "type: report",
+    )
+    (record,) = csl_records(workspace.articles.values()).values()
+    assert workspace.load_warnings == []
+    assert record["author"] == [
+        {"literal": "Human Rights Watch"},
+        {"family": "Roe", "given": "Jane"},
+    ]
+    jsonschema.validate([record], SCHEMA)
+    # The key's lead word is the whole literal name, folded.
+    assert record["id"] == "humanrightswatch2018eradicating"
+    assert author_display(workspace.article("a").meta.authors[0]) == "Human Rights Watch"
+
+
+def test_plain_string_authors_are_split_as_before(tmp_path: Path) -> None:
+    workspace = catalog_workspace(tmp_path / "ws", "authors: [Human Rights Watch]")
+    (record,) = csl_records(workspace.articles.values()).values()
+    assert record["author"] == [{"family": "Watch", "given": "Human Rights"}]
+
+
+@pytest.mark.parametrize(
+    ("authors", "said"),
+    [
+        ("[{literl: Human Rights Watch}]", "has the one key 'literal'"),
+        ("[{literal: HRW, short: x}]", "found 'literal', 'short'"),
+        ("[Jane Roe, {literal: ''}]", "'literal' must be the name as text, e.g."),
+        ("[{literal: [a, b]}]", "Human Rights Watch}, not ['a', 'b']"),
+    ],
+)
+def test_bad_literal_author_is_named_precisely(tmp_path: Path, authors: str, said: str) -> None:
+    workspace = catalog_workspace(tmp_path / "ws", f"title: T\nauthors: {authors}")
+    article_obj = workspace.article("a")
+    (warning,) = workspace.load_warnings
+    assert warning.startswith("seeds/catalog.yaml, line 4: article 'a': 'authors' must be")
+    assert said in warning and "{literal: Human Rights Watch}" in warning
+    # The bad field is left out (authors from the text, none here); the rest is kept.
+    assert (article_obj.meta.title, article_obj.meta.authors) == ("T", ())
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("{Human Rights Watch}", {"literal": "Human Rights Watch"}),
+        ("{  Human   Rights Watch }", {"literal": "Human Rights Watch"}),
+        # Braces that do not enclose the whole name are not the literal mark.
+        ("{Jane} {Roe}", {"family": "{Roe}", "given": "{Jane}"}),
+    ],
+)
+def test_split_name_reads_the_literal_mark(author: str, expected: dict[str, str]) -> None:
+    assert split_name(author) == expected
+    assert literal_text(literal_author("Human Rights Watch")) == "Human Rights Watch"

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tuireader.core.corpus import clean_for_display, split_paragraphs
 from tuireader.core.workspace import Workspace
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def test_paragraph_offsets_point_into_the_exact_text(bundled_workspace: Path) -> None:
@@ -136,3 +140,85 @@ def test_control_sequences_are_stripped_for_display() -> None:
         clean_for_display("a\x1b[31mred\x1b]52;c;aGk=\x07 \x9b ok\tz")
         == "a[31mred]52;c;aGk=  ok\tz"
     )
+
+
+def bundled_text(article_id: str) -> str:
+    return (SEEDS / f"{article_id}.txt").read_text(encoding="utf-8")
+
+
+def texts_of(text: str) -> list[str]:
+    return [text[start:end] for start, end in split_paragraphs(text)]
+
+
+def test_deleting_a_paragraphs_text_in_one_per_line_text_removes_only_it() -> None:
+    # 001 has one paragraph per line and no blank line (SOURCES.md); deleting one
+    # paragraph's text leaves one empty line, which once made the article 2 paragraphs.
+    text = bundled_text("001_e417b657d421601d")
+    lines = text.split("\n")
+    paragraphs = [line for line in lines if line.strip()]
+    gone = next(line for line in lines if line.startswith("Since 2017, China has carried out"))
+    edited = text.replace(gone, "", 1)
+    assert "\n\n" in edited
+    assert texts_of(edited) == [p for p in paragraphs if p != gone]
+
+
+def test_one_empty_line_inserted_in_one_per_line_text_changes_nothing() -> None:
+    text = bundled_text("001_e417b657d421601d")
+    middle = text.index("\nConclusion\n")
+    assert texts_of(text[:middle] + "\n" + text[middle:]) == texts_of(text)
+    assert len(texts_of(text)) == len([line for line in text.split("\n") if line.strip()])
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda text: text.replace("\n", "\r\n"),
+        lambda text: text.replace("\n", " \t \n"),
+        lambda text: text.replace("\n\n", "\n\n\n\n"),
+        lambda text: text.replace("\n\n", "\n\t\n"),
+        lambda text: text.replace("\n\n", "\n\u00a0\n"),
+    ],
+    ids=["crlf", "trailing-blanks", "several-blank-lines", "tab-line", "no-break-space-line"],
+)
+@pytest.mark.parametrize("article_id", [p.stem for p in sorted(SEEDS.glob("*.txt"))])
+def test_whitespace_edits_keep_the_paragraphs(article_id: str, edit: Callable[[str], str]) -> None:
+    text = bundled_text(article_id)
+    edited = [p.replace("\r", "").rstrip(" \t") for p in texts_of(edit(text))]
+    assert edited == texts_of(text)
+
+
+def test_hard_wrapped_prose_stays_one_paragraph_per_block() -> None:
+    first = (
+        "The minister said the consortium had agreed to a revised\n"
+        "schedule for the northern section, after two winters of\n"
+        "disputes over land rights and the price of steel.\n"
+    )
+    second = (
+        "Critics said the schedule had slipped three times before,\n"
+        "and that a promise is not a pipeline. Officials said a\n"
+        "decision is expected before the end of the year.\n"
+    )
+    text = "Pipeline talks resume\n\n" + first + "\n" + second
+    assert texts_of(text) == ["Pipeline talks resume", first.strip(), second.strip()]
+    # A stray blank line inside the wrapped text splits only there.
+    assert len(texts_of(text.replace("of\ndisputes", "of\n\ndisputes"))) == 4
+
+
+def test_list_of_sentences_between_blank_lines_is_one_paragraph_per_item() -> None:
+    # The BBC layout for a bulleted list: items on consecutive lines, each a sentence.
+    text = (
+        "Housing plans criticised\n\n"
+        "The report made several recommendations to the government.\n\n"
+        " - No proposals should be taken forward without evidence.\n"
+        " - The government should recognise the review's shortcomings.\n"
+        " - Measures to improve energy efficiency should be considered.\n\n"
+        "A spokeswoman said the plans would be studied.\n"
+    )
+    assert texts_of(text) == [
+        "Housing plans criticised",
+        "The report made several recommendations to the government.",
+        "- No proposals should be taken forward without evidence.",
+        "- The government should recognise the review's shortcomings.",
+        "- Measures to improve energy efficiency should be considered.",
+        "A spokeswoman said the plans would be studied.",
+    ]

@@ -450,15 +450,19 @@ def test_write_refuses_folders(workspace: Workspace, tmp_path: Path) -> None:
 
 
 def test_cite_article_and_annotation(workspace: Workspace) -> None:
+    # The workspace holds two Putz 2018 works: cite tells them apart as an export would.
     cited = export.cite_article(workspace, "002_6fec927dd12decab", "apa", paragraph=4)
-    assert cited.citation == "(Putz, 2018, para. 4)"
-    assert cited.reference.startswith("Putz, C. (2018, June). Carefully")
+    assert cited.citation == "(Putz, 2018a, para. 4)"
+    assert cited.reference.startswith("Putz, C. (2018a, June). Carefully")
     assert cited.clipboard == f"{cited.citation}\n{cited.reference}"
     annotation = export.find_annotation(workspace, "a000pri")
     assert annotation is not None
     quoted = export.cite_annotation(workspace, annotation, "mla")
     assert quoted.quote is not None and quoted.quote.verified
-    assert quoted.clipboard == "“In fact, it is a prison located in the mountains” (Putz, par. 8)"
+    assert quoted.clipboard == (
+        "“In fact, it is a prison located in the mountains” "
+        "(Putz, “Kazakhstan and the Xinjiang Problem,” par. 8)"
+    )
     notes = export.cite_annotation(workspace, annotation, "chicago-notes-bibliography")
     assert notes.clipboard.startswith(
         "“In fact, it is a prison located in the mountains”\nCatherine Putz,"

@@ -32,8 +32,10 @@ from test_export_support import (
 from tuireader.core.export.citations import csl_records
 from tuireader.core.export.documents import escape_markdown
 from tuireader.core.export.exporter import workspace_records
+from tuireader.core.export.quotes import QuoteItem
 from tuireader.core.export.references import (
     bibtex_entry,
+    bibtex_title,
     escape_latex,
     ris_record,
     to_bibtex,
@@ -97,8 +99,14 @@ def test_bibtex_round_trip(records: list[dict[str, Any]]) -> None:
         entry = by_key[record["id"]]
         fields = {k: f.value for k, f in entry.fields_dict.items()}
         assert latex_to_text(fields["title"]) == record["title"]
-        container_field = "organization" if entry.entry_type == "online" else "journal"
-        assert entry.entry_type == ("online" if record["type"] == "webpage" else "article")
+        # Types both classic BibTeX and biblatex know (see references.py): a web page is
+        # @misc with its site in howpublished, a magazine piece @article + entrysubtype.
+        if record["type"] == "webpage":
+            assert (entry.entry_type, "entrysubtype" in fields) == ("misc", False)
+            container_field = "howpublished"
+        else:
+            assert (entry.entry_type, fields["entrysubtype"]) == ("article", "magazine")
+            container_field = "journal"
         assert latex_to_text(fields[container_field]) == record["container-title"]
         assert fields["year"] == str(record["issued"]["date-parts"][0][0])
         assert fields.get("url") == record.get("URL")
@@ -139,7 +147,9 @@ def test_special_characters_survive_bibtex(special: dict[str, Any]) -> None:
     authors = [latex_to_text(a.strip()) for a in fields["author"].split(" and ")]
     assert authors == ["Сәуытбай", "王", "Ñúñez, José", "van der Berg, Anna"]
     assert "{Сәуытбай}" in fields["author"]  # a literal name is one braced unit for BibTeX
-    assert fields["url"].replace("\\%", "%") == SPECIAL_URL
+    # The url field is verbatim in biblatex: the URL exactly, no \% (which biblatex would
+    # turn into %5C%25).
+    assert fields["url"] == SPECIAL_URL
     assert fields["urldate"] == "2024-01-02"
     assert fields["date"] == "2020-02-29"
     assert "Сәуытбай" in text and "Ürümqi" in text  # UTF-8 kept, not turned into macros
@@ -197,3 +207,148 @@ def test_markdown_escape_is_reversible(text: str) -> None:
     assert re.sub(r"\\(.)", r"\1", escaped, flags=re.DOTALL) == text
     for syntax in ("<!--", "[@", "`c", "$m", "# not", "1. not", "- nor"):
         assert not re.search(r"(?<!\\)" + re.escape(syntax), escaped), syntax
+
+
+# --- title capitals -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # The title's first letter needs no braces (sentence case keeps it); every other
+        # capital the catalog wrote does.
+        ("Kazakhstan and the Xinjiang Problem", "Kazakhstan and the {Xinjiang} {Problem}"),
+        ("Kazakhstan and the Xinjiang problem", "Kazakhstan and the {Xinjiang} problem"),
+        ("Has Xinjiang's Camp Closed?", "Has {Xinjiang's} {Camp} {Closed}?"),
+        ("Re-Education camps", "{Re-Education} camps"),
+        # Acronyms and inner capitals are protected even as the first word.
+        ("NATO and the iPhone", "{NATO} and the {iPhone}"),
+        ("iPhone sales", "{iPhone} sales"),
+        # Quote marks before the first letter do not make it "not first".
+        ("“Quotes” in titles", "“Quotes” in titles"),
+        # Specials are escaped outside the braces; the braces stay balanced.
+        (
+            "50% of {Braces} & Co_X",
+            r"50\% of \textbraceleft{}{Braces}\textbraceright{} \& {Co}\_{X}",
+        ),
+        ("  spaced\n  out  Title ", "spaced out {Title}"),
+    ],
+)
+def test_bibtex_title_protects_capitals(title: str, expected: str) -> None:
+    assert bibtex_title(title) == expected
+
+
+def test_protected_title_reads_back_as_the_title(records: list[dict[str, Any]]) -> None:
+    for record in records:
+        protected = bibtex_title(record["title"])
+        assert protected.count("{") == protected.count("}")
+        assert latex_to_text(protected) == record["title"]
+
+
+def test_url_braces_become_percent_encoding() -> None:
+    entry = bibtex_entry({"id": "k", "type": "webpage", "URL": "https://e.org/{x}?q=a%20b"})
+    (parsed,) = bibtexparser.parse_string(entry).entries
+    assert parsed.fields_dict["url"].value == "https://e.org/%7Bx%7D?q=a%20b"
+
+
+# --- annotations inside the references ------------------------------------------------------
+
+
+def quote(key: str, exact: str, paragraph: int | None, note: str = "", **more: Any) -> QuoteItem:
+    """A quote item of the article cited as `key`."""
+    return QuoteItem(f"a-{exact[:5]}", f"id-{key}", key, exact, paragraph, note, **more)
+
+
+@pytest.fixture
+def quoted(records: list[dict[str, Any]]) -> dict[str, list[QuoteItem]]:
+    """Two quotes of the first bundled record (one with a note and tags), none of the
+    others: article id → quotes, as the writers take them."""
+    key = records[0]["id"]
+    return {
+        f"id-{key}": [
+            quote(
+                key,
+                "In fact, it is a prison located in the mountains",
+                8,
+                "Sauytbay's testimony\nin court.",
+                tags=["camps", "testimony"],
+            ),
+            quote(key, "The concerns Kazakhstan has to juggle are myriad", 12, tags=["Camps"]),
+        ]
+    }
+
+
+def test_ris_carries_one_note_per_quote_and_tags(
+    records: list[dict[str, Any]], quoted: dict[str, list[QuoteItem]]
+) -> None:
+    entries = rispy.loads(to_ris(records, quoted))
+    first, *others = entries
+    # Zotero imports each N1 as a child note: one quote per note, with its locator.
+    assert first["notes"] == [
+        "“In fact, it is a prison located in the mountains” (para. 8). "
+        "Note: Sauytbay's testimony in court.",
+        "“The concerns Kazakhstan has to juggle are myriad” (para. 12)",
+    ]
+    assert first["keywords"] == ["camps", "testimony"]  # "Camps" is the same tag
+    assert all("notes" not in e and "keywords" not in e for e in others)
+    # Everything else is the reference as without annotations.
+    assert [{k: v for k, v in e.items() if k not in ("notes", "keywords")} for e in entries] == (
+        rispy.loads(to_ris(records))
+    )
+
+
+def test_bibtex_carries_quotes_in_annotation_and_tags_in_keywords(
+    records: list[dict[str, Any]], quoted: dict[str, list[QuoteItem]]
+) -> None:
+    library = bibtexparser.parse_string(to_bibtex(records, quoted))
+    assert library.failed_blocks == []
+    first, *others = library.entries
+    fields = {k: f.value for k, f in first.fields_dict.items()}
+    assert latex_to_text(fields["annotation"]) == (
+        "[1] “In fact, it is a prison located in the mountains” (para. 8). "
+        "Note: Sauytbay's testimony in court. "
+        "[2] “The concerns Kazakhstan has to juggle are myriad” (para. 12)"
+    )
+    assert [k.strip() for k in fields["keywords"].split(",")] == ["camps", "testimony"]
+    assert all("annotation" not in e.fields_dict for e in others)
+
+
+def test_bibtex_annotation_escapes_the_quote(special: dict[str, Any]) -> None:
+    item = quote(special["id"], SPECIAL_QUOTE, 2, "50% sure", tags=["a, b", "c_d"])
+    text = bibtex_entry(special, [item])
+    (entry,) = bibtexparser.parse_string(text).entries
+    fields = {k: f.value for k, f in entry.fields_dict.items()}
+    assert latex_to_text(fields["annotation"]) == f"“{SPECIAL_QUOTE}” (para. 2). Note: 50% sure"
+    # A comma would split the tag in biblatex and Zotero.
+    assert latex_to_text(fields["keywords"]) == "a b, c_d"
+
+
+def test_unverified_quote_says_so_in_its_note(records: list[dict[str, Any]]) -> None:
+    item = quote(records[0]["id"], "a changed quote", None, status="orphaned", score=0.0)
+    (entry,) = rispy.loads(ris_record(records[0], [item]))
+    assert entry["notes"] == [
+        "UNVERIFIED: this quote was not found in the current article text: “a changed quote”"
+    ]
+
+
+def test_csl_json_note_holds_quotes_and_tags(
+    records: list[dict[str, Any]], quoted: dict[str, list[QuoteItem]]
+) -> None:
+    items = json.loads(to_csl_json(records, quoted))
+    jsonschema.validate(items, SCHEMA)
+    assert items[0]["note"].splitlines() == [
+        "“In fact, it is a prison located in the mountains” (para. 8). "
+        "Note: Sauytbay's testimony in court.",
+        "“The concerns Kazakhstan has to juggle are myriad” (para. 12)",
+        "Tags: camps, testimony",
+    ]
+    assert items[1:] == records[1:]
+    assert "note" not in records[0]  # the records given are not changed
+
+
+def test_without_annotations_output_is_the_reference_alone(
+    records: list[dict[str, Any]],
+) -> None:
+    assert to_bibtex(records, {}) == to_bibtex(records)
+    assert to_ris(records, {}) == to_ris(records)
+    assert to_csl_json(records, {}) == to_csl_json(records)

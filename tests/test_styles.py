@@ -24,6 +24,9 @@ from tuireader.core.export.styles import (
     suggest_styles,
 )
 
+BRITISH_STYLE = "african-online-scientific-information-systems-harvard"
+"""An installed author-date style whose default-locale is en-GB (quotes ‘ ’, inner “ ”)."""
+
 MAIN_STYLES = [
     "apa",
     "chicago-author-date",
@@ -222,9 +225,56 @@ def test_mla_substitutes_repeated_authors(records: list[dict[str, Any]]) -> None
     assert entries[-1].startswith("Svoboda, Emma.")
 
 
-def test_nested_quotes_are_flipped() -> None:
-    from tuireader.core.export.styles import flip_nested_quotes
+def test_nested_quotes_take_the_inner_marks() -> None:
+    """American English (APA, Chicago): “outer ‘inner’”, alternating deeper down; a quote
+    mark glued inside a word is an apostrophe, never a closing mark."""
+    from tuireader.core.export.styles import QuoteMarks, nest_quotes
 
-    assert flip_nested_quotes("““Quotes” & more.”") == "“‘Quotes’ & more.”"
-    assert flip_nested_quotes("“a” and “b”") == "“a” and “b”"
-    assert flip_nested_quotes("““unbalanced”") == "““unbalanced”"
+    us = QuoteMarks()
+    assert nest_quotes("““Quotes” & more.”", us) == "“‘Quotes’ & more.”"
+    assert nest_quotes("“a” and “b”", us) == "“a” and “b”"
+    assert nest_quotes("“x ““deep” y” z”", us) == "“x ‘“deep” y’ z”"
+    assert nest_quotes("“Xinjiang’s camps”", us) == "“Xinjiang’s camps”"
+    assert nest_quotes('He said "no" today', us, level=1) == "He said ‘no’ today"
+    # A passage cut out of a longer quotation: its lone closing mark is an inner one.
+    assert nest_quotes("a prison,” she said", us, level=1) == "a prison,’ she said"
+
+
+def test_quote_marks_follow_the_style_locale() -> None:
+    from tuireader.core.export.styles import enclose_quote, quote_marks
+
+    for style in MAIN_STYLES:
+        marks = quote_marks(style)
+        assert (marks.open, marks.close, marks.open_inner, marks.close_inner) == (
+            "“",
+            "”",
+            "‘",
+            "’",
+        )
+    # A British English style (default-locale en-GB): single outside, double inside.
+    british = quote_marks(BRITISH_STYLE)
+    assert (british.open, british.open_inner) == ("‘", "“")
+    said = "“In fact, it is a prison,” Sauytbay said."
+    assert enclose_quote(said, quote_marks("apa")) == "“‘In fact, it is a prison,’ Sauytbay said.”"
+    assert enclose_quote(said, british) == "‘“In fact, it is a prison,” Sauytbay said.’"
+
+
+def test_quoted_titles_nest_in_each_style(tmp_path: Path) -> None:
+    """A title holding “Quotes”, quoted by the style: inner single in American English
+    (Chicago, MLA). A British style that prints the title unquoted gives its quotation
+    the British outer marks (single)."""
+    _workspace, article, _annotation = special_workspace(tmp_path / "ws")
+    record = csl_records([article])["special"]
+    assert "“‘Quotes’ & {Braces}" in format_reference(record, "chicago-author-date")
+    assert "“‘Quotes’ & {Braces}" in format_reference(record, "modern-language-association")
+    british = format_reference(record, BRITISH_STYLE)
+    assert "‘Quotes’ & {Braces}" in british and "“" not in british
+
+
+def test_chicago_note_bibliography_is_the_full_note_style(records: list[dict[str, Any]]) -> None:
+    """The name the README gives: full first notes ("Catherine Putz, “Title,” The
+    Diplomat, …"), not the shortened-notes style the CSL rename table points it to."""
+    info = resolve_style("chicago-note-bibliography")
+    assert info.name == "chicago-notes-bibliography" and info.note
+    first = format_citation(records[0], info, "3")
+    assert first.startswith("Catherine Putz, “Kazakhstan and the Xinjiang Problem,” The Diplomat")

@@ -1,4 +1,4 @@
-"""`tuireader export` (annotations and references in five formats) and `tuireader cite ID`."""
+"""`tuireader export` (annotations and references in six formats) and `tuireader cite ID`."""
 
 from __future__ import annotations
 
@@ -13,18 +13,22 @@ from tuireader.core.workspace import UnknownArticleError, Workspace
 if TYPE_CHECKING:
     from tuireader.core.export.styles import Markup, StyleInfo
 
-FORMAT_CHOICES = ("md", "csl-json", "bibtex", "ris", "text")
+FORMAT_CHOICES = ("md", "csl-json", "bibtex", "ris", "text", "w3c")
+"""The formats of `export --format` (the exporter's FORMATS, listed here so that building
+the parser does not import the exporter)."""
 
 
 def register(subparsers: Any) -> None:
     """Add the `export` and `cite` subcommands."""
     export_parser = subparsers.add_parser(
         "export",
-        help="export annotations and references (Markdown, CSL-JSON, BibTeX, RIS, text)",
+        help="export annotations and references (Markdown, CSL-JSON, BibTeX, RIS, text, "
+        "W3C Web Annotation)",
         description="Export quotes with citations, or reference lists. Quotes are checked "
         "against the current article text first; unverified ones are left out unless "
         "--allow-unverified. With -o, an existing file is updated in place: blocks and "
-        "entries of the exported annotations and works are replaced, everything else kept. "
+        "entries of the exported annotations and works are replaced, everything else kept; "
+        "a block whose quote no longer verifies is kept and marked STALE. "
         "-o - prints to standard output (Markdown then carries its references inline and no "
         ".csl.json is written). A symlink given to -o is written through: the file it points "
         "to is replaced atomically and the link stays a link. Refused (exit 2, nothing "
@@ -37,10 +41,14 @@ def register(subparsers: Any) -> None:
         choices=FORMAT_CHOICES,
         default="md",
         help="md: quotes as pandoc Markdown + CSL-JSON bibliography; text: formatted "
-        "citations and reference list; csl-json, bibtex, ris: references (default: md)",
+        "citations and reference list; csl-json, bibtex, ris: references; w3c: W3C Web "
+        "Annotation JSON-LD (default: md)",
     )
     export_parser.add_argument(
-        "--style", metavar="NAME", help="citation style (default: citation_style in settings)"
+        "--style",
+        metavar="NAME",
+        help="citation style (default: citation_style in settings); with md -o FILE the "
+        "style's .csl is copied beside FILE and named in its front matter",
     )
     export_parser.add_argument(
         "--doc", action="append", default=[], metavar="ID", help="only this article (repeatable)"
@@ -51,6 +59,13 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="T",
         help="only annotations tagged T (repeatable: any of them)",
+    )
+    export_parser.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only annotations with label NAME (repeatable: any of them)",
     )
     export_parser.add_argument(
         "--allow-unverified",
@@ -126,50 +141,78 @@ def run_export(args: argparse.Namespace, workspace: Workspace) -> int:
     style = resolve_style_option(args.style) if args.style or args.format == "text" else None
     try:
         selection = export.select(
-            workspace, args.doc, args.tag, allow_unverified=args.allow_unverified
+            workspace,
+            args.doc,
+            args.tag,
+            allow_unverified=args.allow_unverified,
+            labels=args.label,
         )
     except UnknownArticleError as error:
         raise UserError(str(error)) from error
     report_load_warnings(workspace)
-    for message in selection.warnings():
-        warn(message)
-    if args.format in ("md", "text") and not selection.items:
-        warn("no annotations to export" + (" with these filters" if args.doc or args.tag else ""))
-    csl_path = str(style.path) if style is not None and args.format == "md" else None
+    filtered = bool(args.doc or args.tag or args.label)
+    if args.format not in export.REFERENCE_FORMATS and not selection.items:
+        warn("no annotations to export" + (" with these filters" if filtered else ""))
+    csl = style.path if style is not None and args.format == "md" else None
     try:
         if not output:
-            text = export.render(selection, args.format, style, csl_file=csl_path)
+            for message in selection.warnings():
+                warn(message)
+            # Standard output has no folder to copy the style into: the installed file is
+            # named by its absolute path, which is what a pipe into pandoc needs.
+            text = export.render(selection, args.format, style, csl_file=str(csl) if csl else None)
             sys.stdout.write(text)
             return 0
-        report = export.write(selection, args.format, Path(output), style, csl_file=csl_path)
+        report = export.write(selection, args.format, Path(output), style, csl_file=csl)
     except (export.ExportError, StyleError) as error:
+        for message in selection.warnings():
+            warn(message)
         raise UserError(str(error)) from error
+    # Said after the write: a left-out quote whose block the file holds was marked STALE.
+    for message in [*selection.warnings(report.stale, report.stale_marked), *report.problems]:
+        warn(message)
     _report_written(args, report, selection)
     return 0
+
+
+def written_summary(fmt: str, report: Any, selection: Any) -> dict[str, Any]:
+    """The --json summary of `export -o`: every annotation id (or key) of the file in
+    exactly one of added, replaced, kept and stale; `left_out` the unverified quotes not
+    written (not in the file); `unverified` the written ones marked UNVERIFIED."""
+    stale = set(report.stale)
+    return {
+        "format": fmt,
+        "files": [str(p) for p in report.files],
+        "added": report.added,
+        "replaced": report.replaced,
+        "kept": report.kept,
+        "stale": report.stale,
+        "left_out": [i.annotation_id for i in selection.left_out if i.annotation_id not in stale],
+        "unverified": [i.annotation_id for i in selection.items if not i.verified],
+    }
 
 
 def _report_written(args: argparse.Namespace, report: Any, selection: Any) -> None:
     """Say on stderr (or as JSON on stdout) what `export -o` wrote."""
     if args.json:
-        print_json(
-            {
-                "format": args.format,
-                "files": [str(p) for p in report.files],
-                "added": report.added,
-                "replaced": report.replaced,
-                "kept": report.kept,
-                "left_out": [i.annotation_id for i in selection.left_out],
-                "unverified": [i.annotation_id for i in selection.items if not i.verified],
-            }
-        )
+        print_json(written_summary(args.format, report, selection))
         return
     files = " and ".join(str(p) for p in report.files)
     counts = f"{len(report.added)} added, {len(report.replaced)} updated, {len(report.kept)} kept"
+    if report.stale:
+        counts += f", {len(report.stale)} stale"
     print(f"tuireader: wrote {files} ({counts})", file=sys.stderr)
+    if report.stale:
+        how = "marked STALE in place" if report.stale_marked else "kept unchanged"
+        print(
+            f"tuireader: stale: {', '.join(report.stale)}: exported before, their quotes no "
+            f"longer verify; {how}: check them in the reader",
+            file=sys.stderr,
+        )
     if report.kept and args.format in ("md", "text"):
         print(
-            "tuireader: kept blocks are annotations not in this export (filtered out, "
-            "unverified or deleted); remove them by hand if they are obsolete",
+            "tuireader: kept blocks are annotations not in this export (filtered out or "
+            "deleted); remove them by hand if they are obsolete",
             file=sys.stderr,
         )
     if args.format == "md" and report.files:
@@ -198,6 +241,8 @@ def run_cite(args: argparse.Namespace, workspace: Workspace) -> int:
         raise UserError(str(error)) from error
     except StyleError as error:
         raise UserError(str(error)) from error
+    for message in result.warnings:
+        warn(message)
     quote = result.quote
     if quote is not None and not quote.verified:
         if not args.allow_unverified:
@@ -225,17 +270,19 @@ def run_cite(args: argparse.Namespace, workspace: Workspace) -> int:
                 "status": quote.status,
             }
         print_json(data)
-        return 0
-    if quote is not None:
+    elif quote is not None:
         if not quote.verified:
             print(f"[{quote.unverified_notice}]")
         print(result.clipboard)
         if result.reference != result.citation:
             print(result.reference)
-        return 0
-    print(result.citation)
-    if result.reference != result.citation:
-        print(result.reference)
+    else:
+        print(result.citation)
+        if result.reference != result.citation:
+            print(result.reference)
+    # Pinned once printed: a key given out must keep citing this article.
+    for message in export.pin_keys(workspace.root, result.keys):
+        warn(message)
     return 0
 
 

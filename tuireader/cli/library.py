@@ -8,6 +8,7 @@ from typing import Any
 from tuireader.cli.common import get_article, print_json, report_load_warnings
 from tuireader.cli.output import one_line
 from tuireader.core.corpus import Article
+from tuireader.core.names import author_names
 from tuireader.core.workspace import Workspace
 
 
@@ -71,7 +72,7 @@ def run_show(args: argparse.Namespace, workspace: Workspace) -> int:
     # Control characters in the title, the catalog fields and the text are escaped by the
     # output layer (tuireader.cli.output) on the way out.
     print(one_line(article.title))
-    byline = ", ".join(meta.authors) or "author unknown"
+    byline = author_names(meta.authors) or "author unknown"
     print(" · ".join(x for x in (byline, meta.container, meta.issued) if x))
     if meta.url:
         print(meta.url)

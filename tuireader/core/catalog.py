@@ -5,6 +5,13 @@
         title: Kazakhstan and the Xinjiang Problem
         authors: [Catherine Putz]
         issued: "2018-09"
+      001_e417b657d421601d:
+        authors: [{literal: Human Rights Watch}]   # one name, kept as written
+
+An author is a person's name ("First Last" or "Last, First", split into its parts for the
+styles) or `{literal: ...}` for a name that must never be split or abbreviated (an
+organisation): it is handed on as the text "{Human Rights Watch}" (see
+`tuireader.core.names.literal_author`).
 
 A file that is not YAML, or that the one YAML loader refuses (a tag that builds objects,
 aliases or anchors, nesting too deep, larger than `MAX_YAML_BYTES`), is ignored with one
@@ -20,17 +27,19 @@ has not checked before (see `tuireader.core.check_cache`).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
 import yaml
 from pydantic import BeforeValidator
 
+from tuireader.core.names import CITATION_KEY, literal_author
 from tuireader.core.schemas import (
     Expect,
     FileModel,
     catalog_date,
     check_not_a_date,
+    reason_error,
     scalar_text,
     validate_keeping_good_fields,
 )
@@ -46,9 +55,6 @@ from tuireader.core.yamlfile import (
 
 LABEL = "seeds/catalog.yaml"
 
-# Characters a citation key may not hold (BibTeX, pandoc and biber all choke on them).
-CITATION_KEY = re.compile(r"[^\s,{}@\[\]#%\"'=]+")
-
 # Text fields take a number as its text (`title: 1984`); a list, mapping or date is refused.
 _Text = Annotated[str, BeforeValidator(scalar_text)]
 
@@ -56,7 +62,29 @@ _Text = Annotated[str, BeforeValidator(scalar_text)]
 def _one_or_many(value: Any) -> Any:
     """A single name or line may be written without the list brackets."""
     value = check_not_a_date(value)
-    return [value] if isinstance(value, str) else value
+    return [value] if isinstance(value, str | Mapping) else value
+
+
+def _author(value: Any) -> Any:
+    """One author: a name as text, or `{literal: Name}` for a name kept as written (handed
+    on as text, see `literal_author`); anything else is left for the str check to refuse,
+    except a mapping, whose fault is said precisely."""
+    value = scalar_text(check_not_a_date(value))
+    if not isinstance(value, Mapping):
+        return value
+    if set(value) != {"literal"}:
+        found = ", ".join(repr(str(k)) for k in value) or "no key"
+        raise reason_error(
+            f"a name kept as written has the one key 'literal', e.g. "
+            f"{{literal: Human Rights Watch}}; found {found}"
+        )
+    name = scalar_text(value["literal"])
+    if not isinstance(name, str) or not name.strip():
+        raise reason_error(
+            f"'literal' must be the name as text, e.g. {{literal: Human Rights Watch}}, "
+            f"not {name!r}"
+        )
+    return literal_author(name)
 
 
 def _text_field(what: str) -> Any:
@@ -86,8 +114,9 @@ class CatalogEntry(FileModel):
 
     title: Annotated[_Text | None, _text_field("the title")] = None
     authors: Annotated[
-        list[_Text] | None,
+        list[Annotated[str, BeforeValidator(_author)]] | None,
         BeforeValidator(_one_or_many),
+        # A bad `{literal: ...}` item adds its own reason, naming the literal form.
         Expect("{where}'authors' must be a list of names, e.g. [Jane Roe], not {value!r}"),
     ] = None
     container: Annotated[_Text | None, _text_field("the outlet")] = None

@@ -28,6 +28,7 @@ _CHECKING_CODE = (
     "settings_schema.py",
     "settings.py",
     "corpus.py",
+    "export/citations.py",  # the catalog's author names are checked by its rules
 )
 
 
@@ -37,7 +38,7 @@ def _code_digest() -> bytes:
     digest = hashlib.blake2b(digest_size=16)
     for name in _CHECKING_CODE:
         try:
-            digest.update((Path(__file__).with_name(name)).read_bytes())
+            digest.update((Path(__file__).parent / name).read_bytes())
         except OSError:
             digest.update(name.encode())
     return digest.digest()

@@ -3,6 +3,9 @@
 The file text is never altered: citations quote the file, annotations anchor to offsets in it.
 Paragraphs that are page furniture (navigation, paywall prompts, author blurbs) are marked,
 not removed, so the reader can dim them and search and entity counts can leave them out.
+Each paragraph also carries its locator, the number a citation gives it ("para. 7"):
+body paragraphs only, as a reader of the published page counts them
+(`tuireader.core.annotations.locators` documents the rule).
 """
 
 from __future__ import annotations
@@ -36,15 +39,17 @@ _FURNITURE_LINE = re.compile(
       | (?:sign\ in|log\ in|login)(?:\ .{0,30})?
       | advertisement
       | share\ (?:this|on)\ .{0,30}
-      | credit:\ .{1,120}
-      | image\ source:.{0,200}
-      | photo(?:\ credit)?:\ .{1,120}
       | (?:recent|related|latest)\ (?:features|articles|posts|stories)
       | the\ authors?
       | author'?s\ bio:?
       | about\ the\ authors?:?
       | overview
     )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Photo credits: furniture, and the paragraph just before one is the photo's caption.
+_CREDIT_LINE = re.compile(
+    r"^(?:credit:\ .{1,120} | image\ source:.{0,200} | photo(?:\ credit)?:\ .{1,120})$",
     re.IGNORECASE | re.VERBOSE,
 )
 # Lines after which the rest of the page is furniture (paywall prompts, author blurbs).
@@ -57,6 +62,21 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # C0/C1 controls other than tab, LF, FF and CR: many of them mean a binary file.
 _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SENTENCE_END = re.compile(r"[.!?:;”\"’)]$")
+# Lines of a block that are all this short are separate lines (navigation, section names).
+_SHORT_LINE_WORDS = 8
+# A standfirst (the summary under the headline) is a sentence or two; a longer paragraph
+# in its place is the article's first.
+STANDFIRST_MAX_WORDS = 60
+# Furniture that stands between a standfirst and the body on a captured page.
+_PAGE_HEAD_FURNITURE = frozenset(
+    {
+        "repeated title",
+        "byline",
+        "boilerplate line",
+        "section or navigation line",
+        "listed in catalog",
+    }
+)
 # How catalog dates are written: YYYY, YYYY-MM or YYYY-MM-DD.
 NUMERIC_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -76,6 +96,11 @@ class Paragraph:
     text: str
     furniture: bool = False
     furniture_reason: str | None = None
+    locator: int | None = None
+    """The number a reader of the published page gives the paragraph ("para. 7"): body
+    paragraphs only, counted by `mark_furniture` (the rule is documented in
+    `annotations/locators.py`); None for the headline, standfirst, captions, headings and
+    furniture."""
 
 
 @dataclass(frozen=True)
@@ -203,44 +228,82 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
     return text, warnings
 
 
+def paragraph_layout(paragraphs: Iterable[Paragraph]) -> str:
+    """How a text was cut into paragraphs, as text: each paragraph's span, furniture
+    marked "f" and its locator. Part of the fingerprint of everything derived from
+    paragraphs (search, entities), so a change in how paragraphs are read (a better
+    splitter, a furniture rule) rebuilds them even when no file changed."""
+    return ",".join(
+        f"{p.start}-{p.end}{'f' if p.furniture else ''}:{p.locator or ''}" for p in paragraphs
+    )
+
+
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of paragraphs, trimmed of surrounding whitespace.
 
-    Texts with blank lines between blocks split on blank lines (a paragraph may span
-    several lines); texts without any blank line are one paragraph per line.
+    Blank lines (nothing but blank space: spaces, tabs, no-break spaces, a CRLF's CR)
+    cut the text into blocks; how the single line breaks inside blocks are read is
+    decided once for the whole text, from its structure (`_lines_are_paragraphs`):
+    either every non-blank line is a paragraph, or each block is one (hard-wrapped)
+    paragraph, a block of very short lines (navigation, section names) being split into
+    its lines. So a text with one paragraph per line stays so when one paragraph's text
+    is deleted and leaves an empty line, and trailing spaces, CRLF, tabs or extra blank
+    lines never change the count.
     """
-    separator = r"\r?\n[ \t]*\r?\n\s*" if re.search(r"\n[ \t]*\r?\n", text) else r"\r?\n"
-    spans: list[tuple[int, int]] = []
+    blocks = _blocks(text)
+    if len(blocks) == 1 or _lines_are_paragraphs(text, blocks):
+        return [line for block in blocks for line in block]
+    return [span for block in blocks for span in _block_paragraphs(text, block)]
+
+
+def _blocks(text: str) -> list[list[tuple[int, int]]]:
+    """The text's runs of non-blank lines, each line as its (start, end) trimmed of
+    surrounding blank space."""
+    blocks: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
     position = 0
-    for match in re.finditer(separator, text):
-        spans.append((position, match.start()))
-        position = match.end()
-    spans.append((position, len(text)))
-    if separator != r"\r?\n":
-        spans = [line for span in spans for line in _split_heading_block(text, *span)]
-    trimmed = []
-    for start, end in spans:
-        chunk = text[start:end]
-        stripped = chunk.strip()
-        if not stripped:
-            continue
-        lead = len(chunk) - len(chunk.lstrip())
-        trimmed.append((start + lead, start + lead + len(stripped)))
-    return trimmed
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            start = position + len(line) - len(line.lstrip())
+            current.append((start, start + len(stripped)))
+        elif current:
+            blocks.append(current)
+            current = []
+        position += len(line) + 1
+    if current:
+        blocks.append(current)
+    return blocks
 
 
-def _split_heading_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _lines_are_paragraphs(text: str, blocks: list[list[tuple[int, int]]]) -> bool:
+    """Whether the single line breaks of a text that also has blank lines end paragraphs.
+
+    Each line followed by another line of its block votes: one closing a sentence
+    (. ! ? : ; or a closing quote or bracket) for a paragraph break, a longer one ending
+    mid-sentence for a line wrapped inside a paragraph; a short line without sentence
+    punctuation (a heading, a navigation line) may be either and does not vote.
+    Hard-wrapped prose ends most lines mid-sentence; a text with one paragraph per line
+    ends most of them with a full stop, whatever blank lines a hand edit left in it. On a
+    tie the blank lines decide (blocks are paragraphs).
+    """
+    breaks = wraps = 0
+    for block in blocks:
+        for start, end in block[:-1]:
+            line = text[start:end]
+            if _SENTENCE_END.search(line):
+                breaks += 1
+            elif len(line.split()) > _SHORT_LINE_WORDS:
+                wraps += 1
+    return breaks > wraps
+
+
+def _block_paragraphs(text: str, block: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A block of several very short lines (navigation, section names) is split into its
     lines; hard-wrapped prose, whose lines are longer, stays one paragraph."""
-    lines = text[start:end].split("\n")
-    if len(lines) < 2 or any(len(line.split()) > 8 for line in lines):
-        return [(start, end)]
-    spans = []
-    position = start
-    for line in lines:
-        spans.append((position, position + len(line)))
-        position += len(line) + 1
-    return spans
+    if len(block) > 1 and all(len(text[s:e].split()) <= _SHORT_LINE_WORDS for s, e in block):
+        return block
+    return [(block[0][0], block[-1][1])]
 
 
 def _normal(text: str) -> str:
@@ -260,20 +323,43 @@ def mark_furniture(
     title: str | None,
     extra_lines: Iterable[str] = (),
 ) -> list[Paragraph]:
-    """Build paragraphs from spans and mark page furniture.
+    """Build paragraphs from spans, mark page furniture and number the body for readers.
 
-    Furniture: known boilerplate lines, repeats of the title, bylines, everything after a
-    paywall or author-bio marker, short heading-like lines (section names, photo credits)
-    above the first real paragraph other than the title itself, and lines the catalog lists.
+    Furniture: known boilerplate lines, photo credits, repeats of the title, bylines,
+    everything after a paywall or author-bio marker, short heading-like lines (section
+    names) above the first real paragraph other than the title itself, and lines the
+    catalog lists. Each paragraph's `locator` counts the paragraphs a reader of the
+    published page counts (`_counted_by_readers`).
     """
+    chunks = [text[start:end] for start, end in spans]
+    reasons, headlines = _furniture_reasons(chunks, title, extra_lines)
+    counted = _counted_by_readers(chunks, reasons, headlines)
+    paragraphs: list[Paragraph] = []
+    locator = 0
+    for number, ((start, end), chunk, reason, counts) in enumerate(
+        zip(spans, chunks, reasons, counted, strict=True), start=1
+    ):
+        locator += counts
+        furniture = reason is not None
+        paragraphs.append(
+            Paragraph(number, start, end, chunk, furniture, reason, locator if counts else None)
+        )
+    return paragraphs
+
+
+def _furniture_reasons(
+    chunks: list[str], title: str | None, extra_lines: Iterable[str]
+) -> tuple[list[str | None], set[int]]:
+    """Why each paragraph is furniture (None: it is not), and the indexes of the
+    paragraphs that are the title line (the first one is not furniture: it is the
+    headline)."""
     extra = {_normal(line) for line in extra_lines}
     normal_title = _normal(title) if title else None
-    seen_title = False
+    headlines: set[int] = set()
     in_tail = False
     before_body = True
-    paragraphs: list[Paragraph] = []
-    for number, (start, end) in enumerate(spans, start=1):
-        chunk = text[start:end]
+    reasons: list[str | None] = []
+    for index, chunk in enumerate(chunks):
         normal = _normal(chunk)
         reason: str | None = None
         if in_tail:
@@ -285,18 +371,59 @@ def mark_furniture(
             reason = "paywall or author bio"
         elif _FURNITURE_LINE.match(normal):
             reason = "boilerplate line"
+        elif _CREDIT_LINE.match(normal):
+            reason = "photo credit"
         elif normal_title and normal == normal_title:
-            if seen_title:
+            if headlines:
                 reason = "repeated title"
-            seen_title = True
+            headlines.add(index)
         elif _BYLINE.match(chunk.strip()):
             reason = "byline"
         elif before_body and _is_heading_like(chunk):
             reason = "section or navigation line"
         if reason is None and len(chunk.split()) >= 25:
             before_body = False
-        paragraphs.append(Paragraph(number, start, end, chunk, reason is not None, reason))
-    return paragraphs
+        reasons.append(reason)
+    return reasons, headlines
+
+
+def _counted_by_readers(
+    chunks: list[str], reasons: list[str | None], headlines: set[int]
+) -> list[bool]:
+    """Which paragraphs a reader of the published page counts when citing "para. N".
+
+    The rule (documented for users in `tuireader.core.annotations.locators`): body
+    paragraphs only. Not counted: furniture, the headline, section headings inside the
+    body (short lines without sentence punctuation), a photo's caption (the paragraph
+    right before its credit line) and the standfirst (`_standfirst`).
+    """
+    counted = [
+        reason is None and index not in headlines and not _is_heading_like(chunk)
+        for index, (chunk, reason) in enumerate(zip(chunks, reasons, strict=True))
+    ]
+    for index in range(len(chunks) - 1):
+        if reasons[index + 1] == "photo credit":
+            counted[index] = False
+    standfirst = _standfirst(chunks, reasons, headlines, counted)
+    if standfirst is not None:
+        counted[standfirst] = False
+    return counted
+
+
+def _standfirst(
+    chunks: list[str], reasons: list[str | None], headlines: set[int], counted: list[bool]
+) -> int | None:
+    """The index of the standfirst, when one is detectable: the first prose paragraph
+    after the headline, at most STANDFIRST_MAX_WORDS long, with page-head furniture (a
+    byline, the repeated title, boilerplate or section lines) right after it. A first body
+    paragraph is followed by the next body paragraph instead."""
+    if not headlines:
+        return None
+    first = next((i for i in range(min(headlines) + 1, len(chunks)) if counted[i]), None)
+    if first is None or first + 1 >= len(chunks):
+        return None
+    short = len(chunks[first].split()) <= STANDFIRST_MAX_WORDS
+    return first if short and reasons[first + 1] in _PAGE_HEAD_FURNITURE else None
 
 
 def metadata_from_text(

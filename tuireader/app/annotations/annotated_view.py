@@ -1,9 +1,12 @@
 """The reader's article body with highlights: saved annotations in their label colour, the
-visual-mode selection, a marker in the gutter on every line that carries a highlight, and
-selection by mouse drag.
+visual-mode selection, a marker in the gutter on every line that carries a highlight, the
+notes under their highlights, and selection by mouse drag.
 
-It extends ArticleView without changing how lines are wrapped (highlights only re-style
-lines), so scrolling stays as cheap as in the plain view.
+It extends ArticleView without changing how the text is wrapped (highlights only re-style
+lines), so scrolling stays as cheap as in the plain view. Notes are extra lines after the
+text of the paragraph where their highlight ends: the current highlight's note, or every
+note (`show_all_notes`). When notes come or go, only that paragraph's lines are replaced
+and the view keeps the text on screen where it was.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
@@ -27,6 +31,7 @@ from tuireader.app.annotations.model import (
     Placed,
     label_class,
 )
+from tuireader.app.annotations.note_lines import note_lines
 from tuireader.app.annotations.offsets import display_offsets, original_offset
 from tuireader.app.shell.article_view import ArticleView, Line
 from tuireader.app.shell.render import clean_text
@@ -34,6 +39,8 @@ from tuireader.core.corpus import Article
 
 SELECTION_CLASS = "annotation--selection"
 """Component class of the visual-mode selection."""
+NOTE_CLASS = "annotation--note"
+"""Component class of a note shown under its highlight (note_lines.py draws it)."""
 MARKER = "▌"
 """Gutter mark of a line that carries a highlight (in the label's colour)."""
 FUZZY_MARKER = "?"
@@ -42,6 +49,12 @@ CURRENT_MARKER = "▶"
 """Gutter mark of the lines of the highlight that e / t / d act on."""
 OTHER_COLOUR = "#c8c8c8"
 """Marker colour of a label that is none of the six."""
+
+
+def label_colour(label: str | None) -> str:
+    """The colour of a label's gutter marker and note mark (OTHER_COLOUR: none of the six)."""
+    known = LABEL_BY_NAME.get(label or "")
+    return known.colour if known else OTHER_COLOUR
 
 
 def _label_css() -> str:
@@ -77,12 +90,17 @@ class AnnotatedArticleView(ArticleView):
     AnnotatedArticleView:nocolor > .annotation--selection {
         text-style: bold reverse;
     }
+    AnnotatedArticleView > .annotation--note {
+        color: $text-muted;
+        text-style: italic;
+    }
     """
     )
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *(f"annotation--{label.name}" for label in LABELS),
         OTHER_LABEL_CLASS,
         SELECTION_CLASS,
+        NOTE_CLASS,
     }
 
     class Dragged(Message):
@@ -105,7 +123,13 @@ class AnnotatedArticleView(ArticleView):
         """Id of the highlight e / t / d act on (marked in the gutter)."""
         self.selection: tuple[int, int] | None = None
         """The visual-mode selection as article offsets."""
+        self.show_all_notes = False
+        """Show every note under its highlight (else only the current highlight's)."""
         self._by_paragraph: dict[int, list[Placed]] = {}
+        self._notes_under: dict[int, list[Placed]] = {}
+        """Paragraph index → the highlights with a note that end in it, in reading order."""
+        self._note_rows: dict[int, int] = {}
+        """Paragraph index → how many of its wrapped lines are notes (after its text)."""
         self._line_starts: dict[int, list[int]] = {}
         self._styles: dict[str, Style] = {}
         self._drag_anchor: int | None = None
@@ -119,11 +143,34 @@ class AnnotatedArticleView(ArticleView):
             old |= self._paragraphs_of_id(self.current_highlight)
         self.highlights = [p for p in placed if p.shown]
         self._by_paragraph = {}
+        self._notes_under = {}
         for item in self.highlights:
-            for index in self.paragraphs_of(item.start, item.end):
+            indexes = self.paragraphs_of(item.start, item.end)
+            for index in indexes:
                 self._by_paragraph.setdefault(index, []).append(item)
+            if item.annotation.note.strip() and indexes:
+                self._notes_under.setdefault(max(indexes), []).append(item)
         self.current_highlight = current
         self._restyle(old | set(self._by_paragraph))
+
+    def set_show_all_notes(self, show: bool) -> None:
+        """Show every note under its highlight, or (False) only the current one's."""
+        if show != self.show_all_notes:
+            self.show_all_notes = show
+            self._restyle(set(self._notes_under))
+
+    @property
+    def note_count(self) -> int:
+        """How many highlights in the text have a note."""
+        return sum(len(items) for items in self._notes_under.values())
+
+    def notes_shown(self, index: int) -> list[Placed]:
+        """The highlights whose notes are shown under paragraph `index`, in reading order."""
+        return [
+            item
+            for item in self._notes_under.get(index, [])
+            if self.show_all_notes or item.id == self.current_highlight
+        ]
 
     def set_current_highlight(self, current: str | None) -> None:
         """Mark another highlight as the one e / t / d act on."""
@@ -221,6 +268,34 @@ class AnnotatedArticleView(ArticleView):
         return style
 
     def _paragraph_content(self, index: int) -> Content:
+        """The paragraph's styled text, then the notes shown under it (one line each
+        after a line break, so they wrap apart from the text)."""
+        content = self._text_content(index)
+        notes = self._note_lines(self.notes_shown(index))
+        if not notes:
+            self._note_rows.pop(index, None)
+            return content
+        self._note_rows[index] = len(notes)
+        return Content("\n").join([content, *notes])
+
+    def _note_lines(self, items: list[Placed]) -> list[Content]:
+        """The notes of `items`, one after another, as lines that fit the text width."""
+        style = self._style(NOTE_CLASS)
+        return [
+            line
+            for item in items
+            for line in note_lines(
+                item.annotation.note, label_colour(item.annotation.label), self.text_width, style
+            )
+        ]
+
+    def text_rows(self, index: int) -> int:
+        """How many wrapped lines paragraph `index`'s text has (the notes after it left
+        out); 0 when it is not shown."""
+        _, count = self.placement(index)
+        return max(0, count - self._note_rows.get(index, 0))
+
+    def _text_content(self, index: int) -> Content:
         """The paragraph with match highlights (ArticleView), annotations under them and
         the selection on top."""
         content = super()._paragraph_content(index)
@@ -251,6 +326,41 @@ class AnnotatedArticleView(ArticleView):
         self._line_starts = {}
         super().relayout()
 
+    def _rewrap(self, indexes: set[int]) -> None:
+        """Re-style these paragraphs' lines. A paragraph whose notes come or go gets its
+        lines replaced in place (never a relayout, which would move the view to a
+        paragraph's top); when that happens above the view, the view follows, so the text
+        on screen stays where it was."""
+        placement = self._placement
+        top = self.scroll_offset.y
+        moved = 0
+        resized = False
+        for index in sorted(indexes):
+            if not 0 <= index < len(placement) or placement[index][1] == 0:
+                continue
+            start, count = placement[index]
+            text_rows = self.text_rows(index)
+            wrapped = self._paragraph_content(index).wrap(self.text_width)
+            self.lines[start : start + count] = [
+                Line(index, number == 0, part) for number, part in enumerate(wrapped)
+            ]
+            change = len(wrapped) - count
+            if change:
+                resized = True
+                placement[index] = (start, len(wrapped))
+                for later in range(index + 1, len(placement)):
+                    first, rows = placement[later]
+                    if rows:
+                        placement[later] = (first + change, rows)
+                if start + text_rows <= top:  # the notes are above the view
+                    moved += change
+        if resized:
+            self.virtual_size = Size(self._width, len(self.lines))
+        if moved:
+            self.scroll_to(y=max(0, top + moved), animate=False, force=True, immediate=True)
+        self._cache.clear()
+        self.refresh()
+
     def _render_strip(self, line: Line) -> Strip:
         """ArticleView's line, with a marker between the gutter and the text on lines that
         carry a highlight."""
@@ -277,6 +387,8 @@ class AnnotatedArticleView(ArticleView):
         # The very Line object render_line passed (equal lines may repeat in a paragraph).
         number = next((n - first for n in range(first, first + count) if self.lines[n] is line), 0)
         starts = self.line_starts(index)
+        if number >= len(starts):
+            return None  # a note line: its mark is drawn in the text
         paragraph = self.article.paragraphs[index]
         text_start = starts[number]
         text_end = starts[number + 1] if number + 1 < len(starts) else len(paragraph.text) + 1
@@ -294,9 +406,7 @@ class AnnotatedArticleView(ArticleView):
                     found = item
         if found is None:
             return None
-        label = LABEL_BY_NAME.get(found.annotation.label or "")
-        colour = label.colour if label else OTHER_COLOUR
-        style = RichStyle(color=colour, bold=True)
+        style = RichStyle(color=label_colour(found.annotation.label), bold=True)
         if found.id == self.current_highlight:
             return CURRENT_MARKER, style
         if found.anchor.status == "fuzzy":
@@ -313,11 +423,11 @@ class AnnotatedArticleView(ArticleView):
         cached = self._line_starts.get(index)
         if cached is not None:
             return cached
-        first, count = self.placement(index)
+        first, _ = self.placement(index)
         display = clean_text(self.article.paragraphs[index].text)
         starts: list[int] = []
         position = 0
-        for number in range(first, first + count):
+        for number in range(first, first + self.text_rows(index)):
             plain = self.lines[number].content.plain
             found = display.find(plain, position) if plain else position
             position = found if found >= 0 else position
@@ -327,11 +437,14 @@ class AnnotatedArticleView(ArticleView):
         return starts
 
     def _line_offset(self, line: int) -> int:
-        """Character offset into its paragraph where wrapped line `line` starts (exact)."""
+        """Character offset into its paragraph where wrapped line `line` starts (exact); a
+        note line starts after the text."""
         index = self.lines[line].paragraph
         first, _ = self.placement(index)
         starts = self.line_starts(index)
-        return starts[line - first] if 0 <= line - first < len(starts) else 0
+        if line - first >= len(starts):
+            return len(clean_text(self.article.paragraphs[index].text))
+        return starts[line - first] if line >= first else 0
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The article offset under widget cell (x, y), or None off the text (header,
@@ -341,6 +454,9 @@ class AnnotatedArticleView(ArticleView):
         if index is None:
             return None
         first, _ = self.placement(index)
+        starts = self.line_starts(index)
+        if number - first >= len(starts):
+            return None  # a note under the text
         line = self.lines[number]
         plain = line.content.plain
         column = x + self.scroll_offset.x - self._left - self.gutter_width
@@ -349,7 +465,7 @@ class AnnotatedArticleView(ArticleView):
         while position < len(plain) and cells + cell_len(plain[position]) <= column:
             cells += cell_len(plain[position])
             position += 1
-        display_offset = self.line_starts(index)[number - first] + position
+        display_offset = starts[number - first] + position
         paragraph = self.article.paragraphs[index]
         return paragraph.start + original_offset(paragraph.text, display_offset)
 

@@ -1,11 +1,12 @@
-"""Highlights and notes in the reader: what h / H / 1-6 / a / t / e / d / m / M do.
+"""Highlights and notes in the reader: what h / H / 1-6 / a / t / e / d / m / M / u do.
 
 The reader owns one `Annotator` and runs its methods from its actions. The annotator works
 through the parts it is given: the `AnnotationSession` (the stored annotations and the pen),
 the article view that draws them and visual mode (the selection h, 1-6, a and t use). Its
 changes are stored in workers (jobs.py); the fresh state comes back to the reader's
-`HighlightDisplay` (display.py). A read-only file (one that failed to parse) changes
-nothing: every key says why instead.
+`HighlightDisplay` (display.py). Every change made here is remembered (undo.py), so `u`
+takes it back. A read-only file (one that failed to parse) changes nothing: every key says
+why instead.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tuireader.app.annotations.spans import (
     sentence_to_highlight,
 )
 from tuireader.app.annotations.spans import next_highlight as next_highlight_of
+from tuireader.app.annotations.undo import UndoStack, reworded
 from tuireader.app.annotations.visual import VisualMode
 from tuireader.app.context import reader_context
 from tuireader.app.shell.keys import key_for
@@ -59,6 +61,8 @@ class Annotator:
         """The article body that draws the highlights."""
         self.visual = visual
         """Visual mode: the selection that h, 1-6, a and t use when there is one."""
+        self.undo_stack = UndoStack()
+        """The changes made in this reader, which u takes back newest first."""
         self._changed = changed
 
     @property
@@ -79,19 +83,25 @@ class Annotator:
         self._say("There is no text to highlight.", severity="warning")
         return False
 
-    def _sentence_span(self) -> Span | None:
+    def _match_start(self) -> int | None:
+        """Where the current match starts in the cursor paragraph (an offset into the
+        paragraph; None when the current match, if any, is elsewhere)."""
+        view = self.view
+        index = view.base_paragraph()
+        match = view.matches[view.current_match] if view.current_match is not None else None
+        return match.start if match is not None and match.index == index else None
+
+    def _sentence_span(self, say: bool = True) -> Span | None:
         """The sentence at the current match, else the cursor paragraph's first sentence
-        that is not highlighted yet (so h, h, h highlights one after another)."""
+        that is not highlighted yet (so h, h, h highlights one after another); `say`: tell
+        the user when every sentence is highlighted."""
         if not self._has_text():
             return None
         units, view = self.session.units, self.view
-        index = view.base_paragraph()
-        paragraph = self.article.paragraphs[index]
-        match = view.matches[view.current_match] if view.current_match is not None else None
-        match_start = match.start if match is not None and match.index == index else None
+        paragraph = self.article.paragraphs[view.base_paragraph()]
         taken = {(p.start, p.end) for p in view.highlights}
-        span = sentence_to_highlight(units, paragraph, match_start, taken)
-        if span is None and paragraph_sentences(units, paragraph):
+        span = sentence_to_highlight(units, paragraph, self._match_start(), taken)
+        if span is None and say and paragraph_sentences(units, paragraph):
             self._say(
                 f"Every sentence of ¶ {paragraph.number} is highlighted. "
                 f"Press {self._key('highlight.visual')} to select other text."
@@ -145,6 +155,24 @@ class Annotator:
             )
         return at
 
+    def _highlight_to_note(self) -> Placed | None:
+        """The highlight `a` edits the note of, without a selection: the one under the
+        current match, else (every sentence of the cursor paragraph being highlighted) the
+        one at the cursor. None: `a` makes a new highlight."""
+        if not self.session.units.words or not self.article.paragraphs:
+            return None
+        view = self.view
+        index = view.base_paragraph()
+        match_start = self._match_start()
+        if match_start is not None:
+            offset = self.article.paragraphs[index].start + match_start
+            under = [p for p in view.highlights_in(index) if p.start <= offset < p.end]
+            current = [p for p in under if p.id == view.current_highlight]
+            return next(iter(current or under), None)
+        if self._sentence_span(say=False) is None:
+            return view.highlight_at_cursor()
+        return None
+
     # ------------------------------------------------------------------ changes
     def _save(self, change: Change) -> None:
         start_save(self.host, self.session, change)
@@ -188,12 +216,17 @@ class Annotator:
             return
         self.visual.end()
         words = plural(len(annotation.target.exact.split()), "word")
+        self.undo_stack.made(annotation)
         self._save(self.session.adding(annotation, f"Highlighted {words} ({label or 'no label'})."))
 
     def _update(self, annotation: Annotation, done: str = "Saved.") -> None:
-        """Store an edited highlight."""
-        if self._writable():
-            self._save(self.session.updating(annotation, done))
+        """Store an edited highlight (remembering how it was, for u)."""
+        if not self._writable():
+            return
+        before = self.session.find(annotation.id)
+        if before is not None:
+            self.undo_stack.edited(before.annotation)
+        self._save(self.session.updating(annotation, done))
 
     def highlight(self) -> None:
         """Highlight the selection, else the sentence at the cursor (h)."""
@@ -227,12 +260,23 @@ class Annotator:
             self._create(span, name)
 
     def annotate(self) -> None:
-        """Highlight the selection (else the sentence) with a note (a)."""
-        span = self.visual.span() or self._sentence_span()
-        if span is None or not self._writable():
+        """Highlight the selection (else the sentence) with a note (a); on a highlight
+        (the selection is its words, the current match is in it, or every sentence of the
+        cursor paragraph is highlighted), edit that highlight's note instead."""
+        if not self._writable():
             return
-        if self._make_current_if_highlighted(span):
-            self.edit()
+        span = self.visual.span()
+        if span is None:
+            noted = self._highlight_to_note()
+            if noted is not None:
+                self._edit_note(noted)
+                return
+            span = self._sentence_span()
+        if span is None:
+            return
+        existing = self._same_span(span)
+        if existing is not None:  # the selection is a highlight's words
+            self._edit_note(existing)
             return
         quote = self.article.text[span[0] : span[1]]
 
@@ -273,6 +317,13 @@ class Annotator:
         if at is not None:
             dialogs.ask_edit(self.host.app, at.annotation, self._update)
 
+    def _edit_note(self, placed: Placed) -> None:
+        """Make `placed` the current highlight and open its note (a on a highlight)."""
+        self.visual.end()
+        self.view.set_current_highlight(placed.id)
+        self._changed()
+        dialogs.ask_edit(self.host.app, placed.annotation, self._update, title="Note")
+
     def delete(self) -> None:
         """Delete the highlight at the cursor, after a confirmation (d)."""
         if not self._writable():
@@ -281,9 +332,29 @@ class Annotator:
         if at is None:
             return
         annotation = at.annotation
-        dialogs.confirm_delete(
-            self.host.app, annotation, lambda: self._save(self.session.deleting(annotation))
-        )
+        dialogs.confirm_delete(self.host.app, annotation, lambda: self._delete(annotation))
+
+    def _delete(self, annotation: Annotation) -> None:
+        """Delete a highlight (confirmed); its notice says how to undo it."""
+        self.undo_stack.deleted(annotation)
+        key = self._key("highlight.undo")
+        change = self.session.deleting(annotation)
+        self._save(reworded(change, lambda said: f"{said} Press {key} to undo."))
+
+    def undo(self) -> None:
+        """Take back the newest change made in this reader: a highlight made, an edit, a
+        delete (u); again, the one before."""
+        if not self._writable():
+            return
+        step = self.undo_stack.pop()
+        if step is None:
+            self._say(
+                "Nothing to undo: no highlight was made, edited or deleted here since the "
+                "article was opened.",
+                timeout=3,
+            )
+            return
+        self._save(step.undoing(self.session))
 
     def next_highlight(self, step: int) -> None:
         """Go to the next (m) or previous (M) highlight, across paragraphs."""

@@ -64,8 +64,14 @@ def ask_tags(app: App[Any], annotation: Annotation, then: Callable[[Annotation],
     )
 
 
-def ask_edit(app: App[Any], annotation: Annotation, then: Callable[[Annotation], None]) -> None:
-    """The label, note and tags of a highlight (e); `then` gets the edited annotation."""
+def ask_edit(
+    app: App[Any],
+    annotation: Annotation,
+    then: Callable[[Annotation], None],
+    title: str = "Edit highlight",
+) -> None:
+    """The label, note and tags of a highlight (e; a on a highlight, titled "Note");
+    `then` gets the edited annotation."""
 
     def edited(result: NoteEdit | None) -> None:
         if result is None:
@@ -79,7 +85,7 @@ def ask_edit(app: App[Any], annotation: Annotation, then: Callable[[Annotation],
 
     app.push_screen(
         NoteDialog(
-            "Edit highlight",
+            title,
             annotation.target.exact,
             annotation.label,
             note=annotation.note,

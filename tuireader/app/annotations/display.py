@@ -8,7 +8,7 @@ read-only notice, and gives the status line its words about highlights.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from textual.screen import Screen
@@ -23,7 +23,7 @@ from tuireader.app.annotations.jobs import (
 )
 from tuireader.app.annotations.notice import ReadOnlyNotice, read_only_text
 from tuireader.app.annotations.session import AnnotationSession
-from tuireader.app.annotations.status import focus_warning, highlight_status
+from tuireader.app.annotations.status import focus_warning, highlight_status, notes_notice
 from tuireader.app.context import reader_context
 from tuireader.core.annotations.model import Annotation
 
@@ -141,8 +141,18 @@ class HighlightDisplay:
             idle=not view.matches and not self._selecting(),
             orphans=self.session.orphans,
             read_only=self.session.read_only,
-            keymap=reader_context(self.host).keymap_in_use,
+            keymap=self._keymap(),
         )
+
+    def toggle_notes(self) -> None:
+        """Show every note under its highlight, or only the current highlight's (i)."""
+        view = self.view
+        view.set_show_all_notes(not view.show_all_notes)
+        self._say(notes_notice(view.show_all_notes, view.note_count, self._keymap()), timeout=3)
+        self._changed()
+
+    def _keymap(self) -> Mapping[str, str]:
+        return reader_context(self.host).keymap_in_use
 
     def cursor_moved(self) -> None:
         """The cursor paragraph changed: so may the highlight e / t / d act on."""

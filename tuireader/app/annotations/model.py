@@ -17,7 +17,7 @@ from typing import Literal
 
 from tuireader.app.shell.render import clean_text
 from tuireader.core.annotations.anchoring import Anchor
-from tuireader.core.annotations.model import Annotation, reanchor
+from tuireader.core.annotations.model import LABEL_NAMES, Annotation, reanchor
 from tuireader.core.annotations.store import AnnotationStore
 from tuireader.core.corpus import Article
 from tuireader.core.text import sentence_spans
@@ -40,16 +40,20 @@ class Label:
     plain_style: str
 
 
-LABELS: tuple[Label, ...] = (
-    Label("1", "yellow", "#f6db55", "underline"),
-    Label("2", "green", "#70db70", "bold underline"),
-    Label("3", "blue", "#5ec8f2", "italic underline"),
-    Label("4", "pink", "#ee6fc0", "bold italic underline"),
-    Label("5", "orange", "#f6a055", "reverse"),
-    Label("6", "purple", "#a663e9", "italic reverse"),
+# How each label of the core's LABEL_NAMES looks: colour and its no-colour style.
+_LOOKS = {
+    "yellow": ("#f6db55", "underline"),
+    "green": ("#70db70", "bold underline"),
+    "blue": ("#5ec8f2", "italic underline"),
+    "pink": ("#ee6fc0", "bold italic underline"),
+    "orange": ("#f6a055", "reverse"),
+    "purple": ("#a663e9", "italic reverse"),
+}
+LABELS: tuple[Label, ...] = tuple(
+    Label(str(number), name, *_LOOKS[name]) for number, name in enumerate(LABEL_NAMES, 1)
 )
-"""The six labels, in number-key order. Their 16-colour equivalents are bright yellow,
-green, cyan, magenta, red and blue."""
+"""The six labels, in number-key order (the names are the core's `LABEL_NAMES`). Their
+16-colour equivalents are bright yellow, green, cyan, magenta, red and blue."""
 LABEL_BY_NAME: dict[str, Label] = {label.name: label for label in LABELS}
 """Labels by name."""
 LABEL_BY_KEY: dict[str, Label] = {label.key: label for label in LABELS}

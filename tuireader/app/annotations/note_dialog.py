@@ -3,6 +3,10 @@
 ctrl+s (or the Save button, or enter in the tags box) saves; escape cancels, asking for a
 second escape when something was typed, so a stray key never throws a note away. The
 buttons name the keys as the keymap binds them.
+
+The field that has the focus is marked by its caption ("▸ Note", bold reverse) and a bar
+left of it, and the hint line says where tab goes next: both are text or text style, so
+they show in 16 colours and under NO_COLOR, where a background change does not.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static, TextArea
 
 from tuireader.app.annotations.model import LABELS, shorten
@@ -28,6 +33,14 @@ from tuireader.core.text import parse_tags
 
 QUOTE_CHARS = 220
 """Longest quote shown at the top of the dialog."""
+FOCUS_MARK = "▸ "
+"""Begins the caption of the field that has the focus (the others begin with spaces)."""
+FIELDS = {
+    "note-labels": "Label (←/→, space)",
+    "note-text": "Note",
+    "note-tags": "Tags (comma-separated)",
+}
+"""The fields' ids and captions, in tab order."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,9 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
         text-style: bold;
         height: 1;
     }
+    NoteDialog .note-caption.-focused {
+        text-style: bold reverse;
+    }
     NoteDialog #note-labels {
         layout: horizontal;
         height: 1;
@@ -94,6 +110,13 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
     NoteDialog #note-tags {
         margin-bottom: 1;
         background: $boost;
+    }
+    /* Compact fields have no border; the bar left of the focused one must win over that. */
+    NoteDialog #note-text, NoteDialog #note-tags {
+        border-left: blank !important;
+    }
+    NoteDialog #note-text:focus, NoteDialog #note-tags:focus {
+        border-left: outer $accent !important;
     }
     NoteDialog #note-text:focus, NoteDialog #note-tags:focus {
         background: $primary 20%;
@@ -147,7 +170,7 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
             box.border_title = self.title_text
             yield Static(Content(f"“{shorten(self.quote, QUOTE_CHARS)}”"), id="note-quote")
             if not self.tags_only:
-                yield Static(Content("Label (←/→, space)"), classes="note-caption")
+                yield self._caption("note-labels")
                 with RadioSet(id="note-labels", compact=True):
                     names = [label.name for label in LABELS]
                     if self.label is not None and self.label not in names:
@@ -158,11 +181,11 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
                         if name in colours:
                             text = text.stylize(f"#000000 on {colours[name]}")
                         yield RadioButton(text, value=name == self.label, name=name, compact=True)
-                yield Static(Content("Note"), classes="note-caption")
+                yield self._caption("note-text")
                 yield TextArea(
                     self.note, id="note-text", soft_wrap=True, tab_behavior="focus", compact=True
                 )
-            yield Static(Content("Tags (comma-separated)"), classes="note-caption")
+            yield self._caption("note-tags")
             yield Input(
                 ", ".join(self.tags),
                 placeholder="e.g. detention, testimony",
@@ -171,15 +194,45 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
                 select_on_focus=False,  # typing adds to the tags, never replaces them
             )
             with Horizontal(id="note-buttons"):
-                yield Static(Content("tab: next field"), id="note-hint")
+                yield Static(id="note-hint")
                 keymap = reader_context(self).keymap_in_use
                 save = key_for("note.save", keymap)
                 cancel = short_key(key_for("note.cancel", keymap))
                 yield Button(Content(f"Save {save}"), id="note-save", compact=True)
                 yield Button(Content(f"Cancel {cancel}"), id="note-cancel", compact=True)
 
+    def _caption(self, field: str) -> Static:
+        return Static(Content(f"  {FIELDS[field]}"), classes="note-caption", id=f"{field}-caption")
+
+    def _field_of(self, widget: Widget | None) -> str | None:
+        """The id of the field `widget` is (or is inside of), if it is one."""
+        for node in [widget, *(widget.ancestors if widget is not None else [])]:
+            if isinstance(node, Widget) and node.id in FIELDS:
+                return node.id
+        return None
+
+    def _show_focus(self, focused: Widget | None) -> None:
+        """Mark the caption of the field with the focus; say where tab goes next."""
+        current = self._field_of(focused)
+        for caption in self.query(".note-caption").results(Static):
+            field = (caption.id or "").removesuffix("-caption")
+            here = field == current
+            caption.set_class(here, "-focused")
+            caption.update(Content(f"{FOCUS_MARK if here else '  '}{FIELDS[field]}"))
+        self.query_one("#note-hint", Static).update(Content(self._tab_hint(current)))
+
+    def _tab_hint(self, current: str | None) -> str:
+        """ "tab: to Tags": the field tab moves to from `current` (the buttons after the
+        last field)."""
+        order = [field for field in FIELDS if self.query(f"#{field}")]
+        if current in order and order.index(current) + 1 < len(order):
+            following = FIELDS[order[order.index(current) + 1]].split(" (")[0]
+            return f"tab: to {following}"
+        return "tab: to Save" if current in order else "tab: next field"
+
     def on_mount(self) -> None:
         """Focus the note (or the tags box)."""
+        self.watch(self, "focused", self._show_focus)
         if self.tags_only:
             tags = self.query_one("#note-tags", Input)
             tags.focus()

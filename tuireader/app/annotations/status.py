@@ -1,5 +1,6 @@
 """The words the reader shows about highlights (no Textual): its status line parts, the
-visual bar's line, and the warning when it was opened on an annotation that moved.
+visual bar's line, what showing the notes does, and the warning when it was opened on an
+annotation that moved.
 
 Every key named here is looked up in the keymap in use (`key_for`), so a rebinding shows.
 """
@@ -62,12 +63,28 @@ def visual_line(words: int, paragraphs: str, keymap: Mapping[str, str]) -> str:
 
     labels = [key(f"highlight.label_{n}") for n in range(1, 7)]
     label_keys = "1–6" if labels == [str(n) for n in range(1, 7)] else "/".join(labels)
+    # Short words, and no escape: the footer under the bar shows it (esc Cancel). With
+    # "¶ 12–13" and two-digit counts the line still fits 80 columns.
     return (
         f"VISUAL {plural(words, 'word')}, {paragraphs} · "
         f"{key('highlight.sentence')} or {label_keys} highlight · "
-        f"{key('highlight.annotate')} add a note · {key('highlight.tags')} tag · "
-        f"{key('visual.cancel')} cancel"
+        f"{key('highlight.annotate')} note · {key('highlight.tags')} tag · "
+        f"{key('reader.copy_citation')} copy"
     )
+
+
+def notes_notice(all_notes: bool, count: int, keymap: Mapping[str, str]) -> str:
+    """What `i` did: every note is now shown under its highlight, or only the current
+    highlight's; with how to add a note when there is none."""
+    toggle = key_for("highlight.notes", keymap)
+    if not count:
+        which = "every note" if all_notes else "only the current highlight’s note"
+        add = key_for("highlight.annotate", keymap)
+        return f"No highlight here has a note yet ({add} adds one); {which} will be shown."
+    if all_notes:
+        shown = "the note under its highlight" if count == 1 else f"all {count:,} notes"
+        return f"Showing {shown} ({toggle}: only the current highlight’s)."
+    return f"Showing only the current highlight’s note ({toggle}: every note)."
 
 
 def focus_warning(placed: Placed | None) -> tuple[str, Severity, float | None] | None:

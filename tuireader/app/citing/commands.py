@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +78,8 @@ class BuiltCitation:
     """The text to copy (quote, in-text citation and reference)."""
     quote: QuoteItem | None = None
     """The checked quote of an annotation, when citing one."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """The citation key it uses (article id → key), pinned once it is copied."""
 
 
 def as_annotation(found: object) -> Annotation | None:
@@ -143,18 +145,29 @@ def build_citation(
 
     if reference_only:
         result = export.cite_article(workspace, article.id, style)
-        return BuiltCitation("reference", result.reference)
+        return BuiltCitation("reference", result.reference, keys=result.keys)
     if annotation is None and look_up_annotation and paragraph is not None:
         annotation = annotation_in_paragraph(workspace, article, paragraph)
     if annotation is not None:
         result = export.cite_annotation(workspace, annotation, style)
-        return BuiltCitation("citation of the highlight", _with_reference(result), result.quote)
+        return BuiltCitation(
+            "citation of the highlight", _with_reference(result), result.quote, result.keys
+        )
     if paragraph is None:
         result = export.cite_article(workspace, article.id, style)
-        return BuiltCitation("citation", result.clipboard)
-    result = export.cite_article(workspace, article.id, style, paragraph.number)
-    result.quote = QuoteItem("", article.id, result.key, paragraph.text, paragraph.number)
-    return BuiltCitation(f"citation of ¶ {paragraph.number}", _with_reference(result))
+        return BuiltCitation("citation", result.clipboard, keys=result.keys)
+    # Cited at its locator, as a reader of the page counts ("para. 7"); none for a headline.
+    result = export.cite_article(workspace, article.id, style, paragraph.locator)
+    result.quote = QuoteItem("", article.id, result.key, paragraph.text, paragraph.locator)
+    return BuiltCitation(_paragraph_named(paragraph), _with_reference(result), keys=result.keys)
+
+
+def _paragraph_named(paragraph: Paragraph) -> str:
+    """What a paragraph's citation is called in the notification: by the locator the
+    citation gives it, or, for one a reader does not count (a headline), by its ¶."""
+    if paragraph.locator is not None:
+        return f"citation of para. {paragraph.locator}"
+    return f"citation of ¶ {paragraph.number} (not a numbered paragraph: cited without one)"
 
 
 @dataclass
@@ -166,6 +179,9 @@ class CopyRequest:
     annotation: Annotation | None
     reference_only: bool
     look_up_annotation: bool = True
+    what: str | None = None
+    """What is copied, for the notification, when the caller knows better ("citation of
+    the selection": an annotation made for the copy, not stored)."""
 
 
 def cursor_paragraph(article: Article, number: int) -> Paragraph | None:
@@ -181,17 +197,20 @@ def copy_citation(
     paragraph: int,
     annotation: Annotation | None,
     reference_only: bool = False,
+    what: str | None = None,
 ) -> None:
     """Copy the citation of `annotation` (the highlight at the cursor; None: there is none,
     so the paragraph numbered `paragraph` is quoted whole), or with `reference_only` the
-    article's reference. Formats in a thread (a worker of the app `node` runs in, so it
-    outlives the screen), then copies and notifies."""
+    article's reference; `what` names it in the notification (see CopyRequest). Formats in
+    a thread (a worker of the app `node` runs in, so it outlives the screen), then copies
+    and notifies."""
     request = CopyRequest(
         article,
         cursor_paragraph(article, paragraph),
         None if reference_only else annotation,
         reference_only,
         look_up_annotation=False,  # the caller knows its highlights; trust it
+        what=what,
     )
     app = node.app
     app.run_worker(_copy(app, request), group="copy-citation", exclusive=True)
@@ -235,6 +254,8 @@ async def _copy(app: App[Any], request: CopyRequest) -> None:
             markup=False,
         )
         return
+    if request.what is not None:
+        built = replace(built, what=request.what)
     quote = built.quote
     if quote is not None and not quote.verified:
         ask_about_unverified(app, request, built, quote)
@@ -260,7 +281,10 @@ def ask_about_unverified(
     def answered(answer: str | None) -> None:
         if answer == "anyway":
             marked = BuiltCitation(
-                built.what + " (UNVERIFIED)", f"[{quote.unverified_notice}]\n{built.text}", quote
+                built.what + " (UNVERIFIED)",
+                f"[{quote.unverified_notice}]\n{built.text}",
+                quote,
+                built.keys,
             )
             app.run_worker(finish_copy(app, marked), group="copy-citation", exclusive=True)
         elif answer == "paragraph":
@@ -279,13 +303,17 @@ def ask_about_unverified(
 
 async def finish_copy(app: App[Any], built: BuiltCitation) -> None:
     """Save the text to the fallback file (in a thread), write OSC 52, say what happened."""
+    from tuireader.core.export.exporter import pin_keys
+
     context = reader_context(app)
-    plan = await asyncio.to_thread(
-        prepare_copy, built.what, built.text, context.workspace.root, context.settings
-    )
+    root = context.workspace.root
+    plan = await asyncio.to_thread(prepare_copy, built.what, built.text, root, context.settings)
     sent = write_to_terminal(app, plan)
     message, severity = report(plan, sent)
     app.notify(message, title="Copy", severity=severity, markup=False, timeout=8)
+    # The key is pinned once the citation is out, so no later article takes it.
+    for problem in await asyncio.to_thread(pin_keys, root, built.keys):
+        app.notify(problem, title="Citation keys", severity="warning", markup=False)
 
 
 # --- palette --------------------------------------------------------------------------------

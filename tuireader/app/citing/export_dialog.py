@@ -38,7 +38,7 @@ from tuireader.app.citing.widgets import Choice, ListFilter, SpaceCheckbox
 from tuireader.app.context import reader_context
 from tuireader.app.shell import bindings
 from tuireader.app.shell.render import clean_text
-from tuireader.core.export.exporter import FORMATS, Format
+from tuireader.core.export.exporter import FORMAT_TITLES, FORMATS, Format
 from tuireader.core.export.plan import (
     STYLED_FORMATS,
     ExportRequest,
@@ -50,14 +50,8 @@ from tuireader.core.export.plan import (
     swap_suffix,
 )
 
-FORMAT_LABELS: dict[str, str] = {
-    "md": "Markdown",
-    "csl-json": "CSL-JSON",
-    "bibtex": "BibTeX",
-    "ris": "RIS",
-    "text": "Text",
-}
-"""How each format is named in the dialog."""
+FORMAT_LABELS: dict[str, str] = {**FORMAT_TITLES, "w3c": "W3C"}
+"""How each format is named in the dialog (short: the choices share one line)."""
 SCOPE_LABELS = (("article", "This article"), ("tags", "Tagged"), ("all", "All articles"))
 """The scope choices: (value, label)."""
 PREVIEW_DEBOUNCE = 0.15

@@ -46,6 +46,8 @@ from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.messages import MatchesFound
 from tuireader.app.shell.navigation import CompareWith, FindSimilar
 from tuireader.app.shell.render import clean_text
+from tuireader.core.annotations.anchoring import SelectionError
+from tuireader.core.annotations.model import new_annotation
 from tuireader.core.corpus import Article
 
 SAVE_EVERY = 5.0
@@ -205,6 +207,7 @@ class ReaderScreen(Screen[None]):
         facts = ReaderFacts(
             paragraph=self.position() if paragraphs else None,
             paragraphs=len(paragraphs),
+            locator=paragraphs[self._position_index()].locator if paragraphs else None,
             progress=view.progress(),
             matches=len(view.matches),
             current=view.current_match,
@@ -326,14 +329,31 @@ class ReaderScreen(Screen[None]):
         self.update_status()
 
     def action_copy_citation(self) -> None:
-        """Copy the quote, citation and reference of the highlight (else the paragraph) at
-        the cursor (y); see tuireader.app.citing.commands. Right after opening, once the
-        highlights are read."""
+        """Copy the quote, citation and reference of the selection in visual mode, else of
+        the highlight (else the paragraph) at the cursor (y); see
+        tuireader.app.citing.commands. Right after opening, once the highlights are read."""
+        selected = self.visual.span()
+        if selected is not None:
+            self._copy_selection(*selected)
+            return
 
         def copy() -> None:
             copy_citation(self, self.article, self._cursor_number(), self.highlights.at_cursor())
 
         self.highlights.when_loaded(copy)
+
+    def _copy_selection(self, start: int, end: int) -> None:
+        """Copy the selected words with their citation (cited like a highlight on them,
+        which is not stored), and leave visual mode, as y does in vi."""
+        try:
+            cited = new_annotation(self.article, start, end)
+        except SelectionError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.visual.end()
+        copy_citation(
+            self, self.article, cited.target.paragraph, cited, what="citation of the selection"
+        )
 
     def action_copy_reference(self) -> None:
         """Copy the article's reference in the citation style (Y)."""
@@ -424,6 +444,14 @@ class ReaderScreen(Screen[None]):
     def action_next_highlight(self, step: int) -> None:
         """Go to the next (m) or previous (M) highlight, across paragraphs."""
         self.annotator.next_highlight(step)
+
+    def action_undo_highlight(self) -> None:
+        """Take back the last highlight made, edit or delete (u)."""
+        self.annotator.undo()
+
+    def action_toggle_notes(self) -> None:
+        """Show every note under its highlight, or only the current highlight's (i)."""
+        self.highlights.toggle_notes()
 
     # ------------------------------------------------------------------ entities
     async def action_toggle_entities(self) -> None:

@@ -23,6 +23,9 @@ class ReaderFacts:
     """How many paragraphs the article has."""
     progress: int
     """How far down the article the view is, in percent."""
+    locator: int | None = None
+    """The paragraph's number in a citation ("para. 5": body paragraphs only, see
+    core/annotations/locators.py); None for a headline, caption or furniture."""
     matches: int = 0
     """How many matches (or mentions) are highlighted."""
     current: int | None = None
@@ -46,6 +49,8 @@ def reader_status(facts: ReaderFacts, keymap: Mapping[str, str]) -> str:
         return key_for(binding_id, keymap)
 
     where = "empty" if facts.paragraph is None else f"¶ {facts.paragraph}/{facts.paragraphs}"
+    if facts.locator is not None and facts.locator != facts.paragraph:
+        where += f" (cited as para. {facts.locator})"  # a citation counts the body only
     parts = [where, f"{facts.progress}%"]
     steps = f"{key('reader.next_match')}/{key('reader.prev_match')}"
     if facts.matches:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tuireader.app.shell.render import clean_text
 from tuireader.core.corpus import Article
+from tuireader.core.names import author_names
 
 SORT_KEYS = ("title", "source", "authors", "date", "words")
 """The columns `s` cycles through, in order."""
@@ -33,7 +34,7 @@ class LibraryRow:
         meta = article.meta
         title = clean_text(article.title)
         source = clean_text(meta.container or "")
-        authors = clean_text(", ".join(meta.authors))
+        authors = clean_text(author_names(meta.authors))
         date = clean_text(meta.issued or "")
         haystack = " ".join((title, source, authors, date, article.id)).lower()
         return cls(article.id, title, source, authors, date, article.word_count, haystack)

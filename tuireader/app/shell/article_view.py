@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from tuireader.app.shell.render import MATCH_STYLE, safe_content
 from tuireader.core.corpus import Article
+from tuireader.core.names import author_names
 from tuireader.core.text import plural
 
 GUTTER = 6
@@ -62,7 +63,7 @@ def header_lines(article: Article) -> list[tuple[Content, str]]:
     furniture = sum(1 for p in paragraphs if p.furniture)
     byline = " · ".join(
         part
-        for part in (", ".join(meta.authors) or "author unknown", meta.container, meta.issued)
+        for part in (author_names(meta.authors) or "author unknown", meta.container, meta.issued)
         if part
     )
     size = (
@@ -133,7 +134,8 @@ class ArticleView(ScrollView, can_focus=True):
         if width <= 0:
             return
         top = self.top_paragraph() if self.lines else None
-        text_width = max(10, min(MAX_TEXT_WIDTH, width - self.gutter_width - 1))
+        self._width = width  # first: `text_width` (which subclasses wrap to) derives from it
+        text_width = self.text_width
         self._left = max(0, (width - self.gutter_width - text_width) // 2)
         lines: list[Line] = []
         for content, style in header_lines(self.article):
@@ -150,7 +152,7 @@ class ArticleView(ScrollView, can_focus=True):
             for number, part in enumerate(wrapped):
                 lines.append(Line(index, number == 0, part))
         lines.append(Line(BLANK, False, Content("")))
-        self.lines, self._placement, self._width = lines, placement, width
+        self.lines, self._placement = lines, placement
         self._cache.clear()
         self.virtual_size = Size(width, len(lines))
         self.refresh()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from tuireader.core.annotations.model import LABEL_NAMES
+
 # Footer groups: two keys under one short label, so the reader's footer fits 80 columns.
 PARAGRAPH = Binding.Group("¶", compact=True)
 MATCH = Binding.Group("Match", compact=True)
@@ -85,7 +87,13 @@ READER = [
         id="reader.entity_articles",
         show=False,
     ),
-    Binding("y", "copy_citation", "Copy citation", id="reader.copy_citation", show=False),
+    Binding(
+        "y",
+        "copy_citation",
+        "Copy citation: of the selection, else of the highlight or paragraph at the cursor",
+        id="reader.copy_citation",
+        show=False,
+    ),
     Binding("Y", "copy_reference", "Copy reference", id="reader.copy_reference", show=False),
     Binding("c", "compare", "Compare with another article", id="reader.compare", show=False),
     Binding(
@@ -213,17 +221,14 @@ HIGHLIGHTS = [
             id=f"highlight.label_{key}",
             show=False,
         )
-        for key, name in (
-            ("1", "yellow"),
-            ("2", "green"),
-            ("3", "blue"),
-            ("4", "pink"),
-            ("5", "orange"),
-            ("6", "purple"),
-        )
+        for key, name in ((str(n), name) for n, name in enumerate(LABEL_NAMES, 1))
     ),
     Binding(
-        "a", "annotate", "Annotate: highlight with a note", id="highlight.annotate", show=False
+        "a",
+        "annotate",
+        "Annotate: highlight with a note (on a highlight: edit its note)",
+        id="highlight.annotate",
+        show=False,
     ),
     Binding("t", "tags", "Tags of the highlight at the cursor", id="highlight.tags", show=False),
     Binding(
@@ -245,6 +250,20 @@ HIGHLIGHTS = [
         "delete_highlight",
         "Delete the highlight at the cursor",
         id="highlight.delete",
+        show=False,
+    ),
+    Binding(
+        "u",
+        "undo_highlight",
+        "Undo the last highlight, edit or delete (again: the one before)",
+        id="highlight.undo",
+        show=False,
+    ),
+    Binding(
+        "i",
+        "toggle_notes",
+        "Notes under their highlights: all of them, or only the current one's",
+        id="highlight.notes",
         show=False,
     ),
 ]
@@ -293,7 +312,7 @@ VISUAL = [
     Binding("escape", "screen.visual_cancel", "Cancel", id="visual.cancel"),
 ]
 """Visual mode (v): the selection's moving end goes by word, sentence or paragraph; then h or
-1-6 highlight it, a annotates it, t tags it."""
+1-6 highlight it, a annotates it, t tags it, y copies it with its citation."""
 
 NOTE_DIALOG = [
     Binding("ctrl+s", "save", "Save", id="note.save"),

@@ -19,6 +19,7 @@ the caller shows the status. Nothing in this module touches files.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -96,18 +97,26 @@ class SelectionError(ValueError):
     """A span that cannot be highlighted (empty, whitespace only, out of range)."""
 
 
-def paragraph_number(paragraphs: Sequence[Paragraph], start: int, end: int) -> int:
-    """The 1-based number of the paragraph holding `start`.
+def paragraph_holding(paragraphs: Sequence[Paragraph], offset: int) -> Paragraph | None:
+    """The paragraph character `offset` belongs to: the one containing it; for an offset in
+    the blank space between paragraphs (or before the first) the next one; after the last,
+    the last. None when there are no paragraphs.
 
-    A span starting in the blank space between paragraphs belongs to the next paragraph;
-    one after the last paragraph to the last. An article without paragraphs gives 1.
+    Found by bisection: exports and `check` ask this for every quote of long articles.
     """
-    for paragraph in paragraphs:
-        if start < paragraph.end and end > paragraph.start:
-            return paragraph.number
-        if paragraph.start > start:
-            return paragraph.number
-    return paragraphs[-1].number if paragraphs else 1
+    if not paragraphs:
+        return None
+    index = bisect_right(paragraphs, offset, key=lambda paragraph: paragraph.start) - 1
+    if index >= 0 and offset < paragraphs[index].end:
+        return paragraphs[index]
+    return paragraphs[min(index + 1, len(paragraphs) - 1)]
+
+
+def paragraph_number(paragraphs: Sequence[Paragraph], start: int) -> int:
+    """The 1-based number of the paragraph a span starting at `start` belongs to
+    (`paragraph_holding`); an article without paragraphs gives 1."""
+    paragraph = paragraph_holding(paragraphs, start)
+    return paragraph.number if paragraph is not None else 1
 
 
 def make_target(article: Article, start: int, end: int) -> TextTarget:
@@ -129,7 +138,7 @@ def make_target(article: Article, start: int, end: int) -> TextTarget:
         suffix=text[end : end + CONTEXT_CHARS],
         start=start,
         end=end,
-        paragraph=paragraph_number(article.paragraphs, start, end),
+        paragraph=paragraph_number(article.paragraphs, start),
         checksum=article.checksum,
     )
 
@@ -149,7 +158,7 @@ def locate(target: TextTarget, article: Article) -> Anchor:
 
 
 def _anchor(article: Article, status: AnchorStatus, start: int, end: int, score: float) -> Anchor:
-    return Anchor(status, start, end, paragraph_number(article.paragraphs, start, end), score)
+    return Anchor(status, start, end, paragraph_number(article.paragraphs, start), score)
 
 
 def _occurrences(text: str, needle: str) -> list[int]:
@@ -334,29 +343,82 @@ def _by_distance(slack: int) -> list[int]:
     return offsets
 
 
-def _fold(text: str) -> tuple[str, list[int], list[int]]:
-    """Text with typographic quotes straightened and whitespace runs made one space, plus,
-    for each folded character, the start and end offsets of what it stands for."""
+def _fold(text: str, ignore_case: bool = False) -> tuple[str, list[int], list[int]]:
+    """Text with typographic quotes straightened and whitespace runs made one space (and,
+    with `ignore_case`, casefolded), plus, for each folded character, the start and end
+    offsets of what it stands for in `text`."""
     folded: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for match in re.finditer(r"\s+|\S", text):
         piece = match.group()
-        folded.append(" " if piece[0].isspace() else straighten_quotes(piece))
-        starts.append(match.start())
-        ends.append(match.end())
+        if piece[0].isspace():
+            piece = " "
+        else:
+            piece = straighten_quotes(piece)
+            # Casefolding may give several characters ("ß" → "ss"): each stands for it.
+            piece = piece.casefold() if ignore_case else piece
+        folded.append(piece)
+        starts.extend(match.start() for _ in piece)
+        ends.extend(match.end() for _ in piece)
     return "".join(folded), starts, ends
 
 
-def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
+def find_quote(text: str, quote: str, ignore_case: bool = False) -> list[tuple[int, int]]:
     """Every place `quote` occurs in `text`, as (start, end) offsets into `text`, in order.
 
     Tolerates what typing a quote by hand changes: curly vs straight quotes and whitespace
-    (line breaks, several spaces, non-breaking spaces). Leading and trailing blank space of
-    the quote is ignored. The offsets always cover the article's real characters.
+    (line breaks, several spaces, non-breaking spaces), and with `ignore_case` letter case
+    too. Leading and trailing blank space of the quote is ignored. The offsets always cover
+    the article's real characters.
     """
-    needle, _, _ = _fold(quote.strip())
+    needle, _, _ = _fold(quote.strip(), ignore_case)
     if not needle:
         return []
-    folded, starts, ends = _fold(text)
+    folded, starts, ends = _fold(text, ignore_case)
     return [(starts[i], ends[i + len(needle) - 1]) for i in _occurrences(folded, needle)]
+
+
+@dataclass(frozen=True)
+class QuoteSearch:
+    """Where a typed quote is in a text: its (start, end) spans, in order, and whether
+    they were found only when letter case was ignored too."""
+
+    spans: list[tuple[int, int]]
+    ignoring_case: bool
+
+
+def search_quote(text: str, quote: str) -> QuoteSearch:
+    """The places of a quote typed by a user: as `find_quote` finds it (quote marks and
+    spacing may differ) or, when that finds nothing, ignoring letter case as well."""
+    spans = find_quote(text, quote)
+    if spans:
+        return QuoteSearch(spans, ignoring_case=False)
+    return QuoteSearch(find_quote(text, quote, ignore_case=True), ignoring_case=True)
+
+
+def closest_passage(text: str, quote: str) -> tuple[int, int, float] | None:
+    """The passage of `text` most like `quote`, for a hint when the quote is not found:
+    (start, end, similarity 0..1), the span widened to whole words; None for an empty quote
+    or text.
+
+    Compared as `find_quote(..., ignore_case=True)` compares, and placed as the fuzzy stage
+    of re-anchoring places a quote (`_best_window`), so a long quote costs no more here.
+    """
+    needle, _, _ = _fold(quote.strip(), ignore_case=True)
+    folded, starts, ends = _fold(text, ignore_case=True)
+    window = _best_window(needle, folded, 0, len(folded)) if needle else None
+    if window is None or window[1] <= window[0]:
+        return None
+    low, high = window
+    start, end = _whole_words(text, starts[low], ends[high - 1])
+    return start, end, _similarity(needle, folded[low:high])
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened so that it neither starts nor ends inside a word."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end

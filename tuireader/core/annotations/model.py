@@ -25,6 +25,10 @@ from tuireader.core.corpus import Article
 SCHEMA_VERSION = 1
 """The version of the annotation file layout this tuireader reads and writes."""
 
+LABEL_NAMES: tuple[str, ...] = ("yellow", "green", "blue", "pink", "orange", "purple")
+"""The highlight labels, in the order of the reader's number keys 1-6. New highlights get
+one of these (the app colours each); a hand-edited file may hold others, which are kept."""
+
 
 class AnnotationError(Exception):
     """Base class for annotation problems a user or the UI should be told about."""
@@ -43,6 +47,10 @@ class AnnotationNotFoundError(AnnotationError):
 
 class DuplicateAnnotationError(AnnotationError):
     """Adding an annotation whose id is already in the file."""
+
+
+class UnknownLabelError(AnnotationError, ValueError):
+    """A label for a new highlight that is none of LABEL_NAMES."""
 
 
 @dataclass
@@ -138,6 +146,22 @@ def clone(annotation: Annotation) -> Annotation:
     return dataclasses.replace(
         annotation, tags=list(annotation.tags), target=dataclasses.replace(annotation.target)
     )
+
+
+def checked_label(label: str | None) -> str | None:
+    """The label a new highlight gets for what the user typed: one of LABEL_NAMES (case
+    and surrounding blank space ignored), or None for none (None or blank).
+
+    Raises UnknownLabelError naming the labels for anything else.
+    """
+    if label is None or not label.strip():
+        return None
+    name = label.strip().casefold()
+    if name not in LABEL_NAMES:
+        raise UnknownLabelError(
+            f"unknown label {label.strip()!r}; the labels are {', '.join(LABEL_NAMES)}"
+        )
+    return name
 
 
 def unique_tags(tags: Iterable[str]) -> list[str]:

@@ -39,7 +39,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tuireader.core.corpus import Article
+from tuireader.core.corpus import Article, paragraph_layout
 from tuireader.core.entities.extract import (
     KINDS,
     NAME_KINDS,
@@ -478,8 +478,8 @@ def index_fingerprint(
         f"{INDEX_VERSION}\n{_code_digest()}\n{model}\n{rules.digest}\n".encode()
     )
     for article in sorted(articles, key=lambda a: a.id):
-        furniture = ",".join(str(p.number) for p in article.paragraphs if p.furniture)
-        digest.update(f"{article.id}\t{checksums[article.id]}\t{furniture}\n".encode())
+        layout = paragraph_layout(article.paragraphs)
+        digest.update(f"{article.id}\t{checksums[article.id]}\t{layout}\n".encode())
     return digest.hexdigest()
 
 

@@ -4,6 +4,14 @@ CSL-JSON is the canonical record every export format is derived from (BibTeX, RI
 Markdown, citeproc-formatted styles). Only facts from the catalog (or the text, for titles)
 go in: a field nobody knows stays missing, never invented.
 
+Keys are derived from the metadata (`base_key`) unless the catalog sets one (`key:`) or an
+earlier export used one: keys once used are pinned (`tuireader.core.export.keys` keeps them
+in the workspace) and `assign_keys` never gives a pinned key to another article.
+
+A name the catalog gives as `{literal: Human Rights Watch}` reaches the articles as the text
+"{Human Rights Watch}" (BibTeX's way of writing one name that must not be split); only
+`split_name` and `author_display` read that form.
+
     >>> records = csl_records(workspace.articles.values())
     >>> records["000_55308b7769cb3055"]["id"]
     'putz2018kazakhstan'
@@ -17,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tuireader.core.corpus import Article, date_parts
+from tuireader.core.names import CITATION_KEY, author_display, literal_text
 
 
 def _words(text: str) -> frozenset[str]:
@@ -82,8 +91,12 @@ def split_name(name: str) -> dict[str, str]:
 
     Lowercase particles stay with the family name as a non-dropping particle ("Vincent van
     Gogh" → family "Gogh", particle "van"); "Jr."/"III" become a suffix; a name of one word
-    (a mononym, "王", an organisation) becomes {"literal": name} so no style abbreviates it.
+    (a mononym, "王") or a literal name ("{Human Rights Watch}", see `literal_author`)
+    becomes {"literal": name} so no style splits or abbreviates it.
     """
+    literal = literal_text(name)
+    if literal is not None:
+        return {"literal": literal}
     name = " ".join(name.split())
     if not name:
         return {"literal": ""}
@@ -148,7 +161,7 @@ def csl_record(article: Article, key: str) -> dict[str, Any]:
     record: dict[str, Any] = {"id": key, "type": csl_type(article)}
     if meta.title:
         record["title"] = meta.title
-    names = [split_name(author) for author in meta.authors if author.strip()]
+    names = [split_name(author) for author in meta.authors if author_display(author).strip()]
     if names:
         record["author"] = names
     if meta.container:
@@ -212,32 +225,109 @@ def _first_significant_word(text: str) -> str:
 
 
 def citation_keys(
-    articles: Iterable[Article], overrides: Mapping[str, str] | None = None
+    articles: Iterable[Article],
+    overrides: Mapping[str, str] | None = None,
+    pinned: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """A unique citation key per article id.
+    """A unique citation key per article id (`assign_keys` without its warnings)."""
+    return assign_keys(articles, overrides, pinned)[0]
 
-    Keys are derived by `base_key`; when several articles share one, they are taken in
-    article id order and the first keeps it while the next get "a", "b"… appended, so that
-    adding an article later (ids usually grow) does not rename keys already cited. An
-    explicit key in `overrides` (article id → key) always wins.
+
+def assign_keys(
+    articles: Iterable[Article],
+    overrides: Mapping[str, str] | None = None,
+    pinned: Mapping[str, str] | None = None,
+) -> tuple[dict[str, str], list[str]]:
+    """A unique citation key per article id, and warnings about keys that collided.
+
+    `overrides` are the catalog's `key:` values (article id → key); `pinned` the keys
+    earlier exports used (key → article id, see tuireader.core.export.keys). In order:
+
+    1. A catalog key always wins, even over a key pinned to another article (warned: the
+       user chose it, but `[@key]` in an older manuscript meant the other article).
+    2. Otherwise an article keeps the key last pinned to it, even if its metadata changed
+       since, so that `[@key]` in a manuscript keeps citing it.
+    3. Otherwise the key is derived by `base_key`. Derived keys are taken in article id
+       order: the first keeps the base and the next get "a", "b"…; a key pinned to another
+       article is never taken (the next free suffix is, with a warning naming both).
     """
     ordered = sorted(articles, key=lambda a: a.id)
-    overrides = dict(overrides or {})
+    pinned = dict(pinned or {})
     keys: dict[str, str] = {}
-    taken = {key for article_id, key in overrides.items()}
+    owner: dict[str, str] = {}  # key → the article id it now belongs to (or is kept for)
+    warnings: list[str] = []
+    _take_overrides(ordered, dict(overrides or {}), pinned, keys, owner, warnings)
+    for key, article_id in pinned.items():
+        owner.setdefault(key, article_id)  # kept for its article, cited or not
     for article in ordered:
-        if article.id in overrides:
-            keys[article.id] = overrides[article.id]
+        if article.id not in keys:
+            mine = [k for k, a in pinned.items() if a == article.id and owner[k] == article.id]
+            if mine:
+                keys[article.id] = mine[-1]
+    for article in ordered:
+        if article.id not in keys:
+            keys[article.id] = _derived_key(article, pinned, owner, warnings)
+    return keys, warnings
+
+
+def _take_overrides(
+    ordered: list[Article],
+    overrides: dict[str, str],
+    pinned: Mapping[str, str],
+    keys: dict[str, str],
+    owner: dict[str, str],
+    warnings: list[str],
+) -> None:
+    """Step 1 of `assign_keys`: give each article its catalog key; a key the catalog gives
+    to two articles goes to the first by id (the others derive theirs, warned)."""
+    present = {a.id for a in ordered}
+    # Overrides of articles not loaded now still reserve their keys, as they always did.
+    for article_id in sorted(overrides):
+        key = overrides[article_id]
+        if key in owner:
+            warnings.append(
+                f"the catalog gives the key {key!r} to both {owner[key]} and {article_id}; "
+                f"{owner[key]} keeps it"
+            )
             continue
-        base = base_key(article)
-        key = base
-        counter = 0
-        while key in taken:
-            key = base + alphabetic_suffix(counter)
-            counter += 1
-        taken.add(key)
-        keys[article.id] = key
-    return keys
+        owner[key] = article_id
+        if article_id not in present:
+            continue
+        keys[article_id] = key
+        holder = pinned.get(key)
+        if holder is not None and holder != article_id:
+            warnings.append(
+                f"the catalog's key {key!r} for {article_id} was used for {holder} in earlier "
+                f"exports (citation-keys.yaml); [@{key}] in those manuscripts now cites "
+                f"{article_id}"
+            )
+        earlier = [k for k, a in pinned.items() if a == article_id]
+        if earlier and key not in earlier:
+            warnings.append(
+                f"{article_id}: the catalog's key {key!r} replaces {earlier[-1]!r}, used in "
+                f"earlier exports; [@{earlier[-1]}] no longer resolves"
+            )
+
+
+def _derived_key(
+    article: Article, pinned: Mapping[str, str], owner: dict[str, str], warnings: list[str]
+) -> str:
+    """Step 3 of `assign_keys`: the first free key from `base_key` (then "a", "b"…)."""
+    base = base_key(article)
+    key, counter = base, 0
+    blocked_by: str | None = None  # the first key pinned to another article that was in the way
+    while key in owner:
+        if blocked_by is None and pinned.get(key, article.id) != article.id:
+            blocked_by = key
+        key = base + alphabetic_suffix(counter)
+        counter += 1
+    owner[key] = article.id
+    if blocked_by is not None:
+        warnings.append(
+            f"{article.id} would be cited as {blocked_by!r}, but that key is pinned to "
+            f"{pinned[blocked_by]} (citation-keys.yaml); {article.id} gets {key!r}"
+        )
+    return key
 
 
 def alphabetic_suffix(n: int) -> str:
@@ -255,19 +345,22 @@ def catalog_key_overrides(catalog: Mapping[str, Mapping[str, Any]]) -> dict[str,
     overrides: dict[str, str] = {}
     for article_id, entry in catalog.items():
         key = entry.get("key") if isinstance(entry, Mapping) else None
-        if isinstance(key, str) and re.fullmatch(r"[^\s,{}@\[\]#%\"'=]+", key):
+        if isinstance(key, str) and CITATION_KEY.fullmatch(key):
             overrides[article_id] = key
     return overrides
 
 
 def csl_records(
-    articles: Iterable[Article], overrides: Mapping[str, str] | None = None
+    articles: Iterable[Article],
+    overrides: Mapping[str, str] | None = None,
+    pinned: Mapping[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """CSL-JSON items for all `articles`, by article id, with workspace-unique keys.
 
     Pass every article of the workspace (not only those being exported) so that a key is
-    the same whatever subset is exported.
+    the same whatever subset is exported. `pinned` (key → article id, from
+    `KeyBook.pins`) keeps the keys of earlier exports; `assign_keys` gives the warnings.
     """
     articles = list(articles)
-    keys = citation_keys(articles, overrides)
+    keys = citation_keys(articles, overrides, pinned)
     return {article.id: csl_record(article, keys[article.id]) for article in articles}

@@ -19,19 +19,80 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
+from tuireader.core.export.fragments import text_fragment_url
 from tuireader.core.export.quotes import QuoteItem
+from tuireader.core.export.references import iso_date
+from tuireader.core.export.styles import QuoteMarks, enclose_quote
+
+Record = Mapping[str, Any]
+"""An article's CSL-JSON record (its `URL` and `accessed` date are used here)."""
+
+STALE_MARK = "STALE"
+"""The word that marks a block kept from an earlier export whose quote no longer verifies."""
+
+
+def stale_notice(item: QuoteItem) -> str:
+    """The visible mark on a block that an earlier export wrote and this one could not
+    verify again: kept where it stands (it is the user's document), but flagged."""
+    return f"{STALE_MARK} (kept from an earlier export): {item.unverified_notice}"
+
+
+def _notice(item: QuoteItem, stale: bool) -> str | None:
+    """The mark a block carries: STALE, UNVERIFIED, or none for a verified quote."""
+    if stale:
+        return stale_notice(item)
+    return None if item.verified else item.unverified_notice
+
+
+def passage_link(item: QuoteItem, record: Record | None) -> str:
+    """The link to the quoted passage on the article's web page (a text fragment:
+    `URL#:~:text=…`), "" when the article has no URL."""
+    url = str(record.get("URL") or "") if record else ""
+    return text_fragment_url(url, item.exact, item.prefix, item.suffix) if url else ""
+
+
+_UNSAFE_IN_AUTOLINK = re.compile(r"[\s<>\"\\`]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    """A character a Markdown autolink cannot hold, percent-encoded (UTF-8)."""
+    return quote(match.group(), safe="")
+
+
+def passage_line(item: QuoteItem, record: Record | None, markdown: bool = False) -> str:
+    """ "Passage: LINK (accessed DATE)": where a reader checks the quote, and when the page
+    was seen (the catalog's `accessed`); "" when the article has no URL. In Markdown the
+    link is an autolink (`<…>`: the URL is percent-encoded, so it holds no space or `>`)."""
+    link = passage_link(item, record)
+    if not link:
+        return ""
+    accessed = iso_date(record.get("accessed")) if record else None
+    shown = f"<{_UNSAFE_IN_AUTOLINK.sub(_percent, link)}>" if markdown else link
+    return f"Passage: {shown}" + (f" (accessed {accessed})" if accessed else "")
+
 
 # --- Markdown ---------------------------------------------------------------------------
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>@$~^|&])")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>@$~^|&\"'])")
 _MD_LINE_START = re.compile(r"^(\s*)(?:([#+\-=:])|(\d+)([.)]))", re.MULTILINE)
+# What pandoc's `smart` extension (on by default) would change, beyond quotes: `--` and
+# `---` become dashes, `...` an ellipsis, and the space after an abbreviation it knows
+# ("Mr.", "e.g.", "pp.", or any word of an --abbreviations file) a non-breaking one. Every
+# such hyphen and period is escaped; an escaped period is never taken for an abbreviation's.
+_SMART_HYPHEN = re.compile(r"-(?=-)|(?<=-)-")
+_SMART_PERIOD = re.compile(r"\.(?=\.)|(?<=\.)\.|\.(?=[ \t])")
 
 
 def escape_markdown(text: str) -> str:
     """Escape text so pandoc Markdown shows it literally: article text is data, and a quote
-    must reproduce the source, so `*`, `[@x]`, `$`, a leading `#` or `1.` stay characters."""
+    must reproduce the source, so `*`, `[@x]`, `$`, a leading `#` or `1.` stay characters,
+    and smart typography (on by default in pandoc) leaves straight quotes, `--`, `...` and
+    the space after "Mr." as they are."""
     text = _MD_INLINE.sub(r"\\\1", text)
+    text = _SMART_HYPHEN.sub(r"\\-", text)
+    text = _SMART_PERIOD.sub(r"\\.", text)
     return _MD_LINE_START.sub(_escape_line_start, text)
 
 
@@ -75,18 +136,24 @@ def _blockquote(text: str) -> str:
     return "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
 
 
-def markdown_block(item: QuoteItem) -> str:
+def markdown_block(item: QuoteItem, record: Record | None = None, stale: bool = False) -> str:
     """One annotation as a managed Markdown block.
 
-    The citation comes right after the quote, as its attribution, and before the note and
-    tags, which are the user's own words and must not read as cited. Markers cannot occur
-    inside: the quote and note are escaped (`<` becomes `\\<`).
+    The citation comes right after the quote, as its attribution, with the link to the
+    passage on the web page (from the article's `record`); then the note and tags, which
+    are the user's own words and must not read as cited. Markers cannot occur inside: the
+    quote and note are escaped (`<` becomes `\\<`). `stale`: the block of an earlier export
+    whose quote no longer verifies, marked STALE.
     """
     lines = [begin_marker(item.annotation_id)]
-    if not item.verified:
-        lines += [f"**{item.unverified_notice}.**", ""]
+    notice = _notice(item, stale)
+    if notice:
+        lines += [f"**{escape_markdown(notice)}.**", ""]
     lines.append(_blockquote(escape_markdown(item.exact)))
     lines += ["", pandoc_citation(item.key, item.paragraph)]
+    link = passage_line(item, record, markdown=True)
+    if link:
+        lines += ["", link]
     if item.note.strip():
         # A note is plain text typed in the reader: escaped like the quote, so "<b>" or
         # "*" in it show as typed; blank lines still separate its paragraphs.
@@ -134,12 +201,15 @@ def markdown_document(
     items: Sequence[QuoteItem],
     titles: Mapping[str, str],
     front_matter: str = "",
+    records: Mapping[str, Record] | None = None,
 ) -> str:
-    """A whole Markdown export: front matter, then per article a heading and its blocks."""
+    """A whole Markdown export: front matter, then per article a heading and its blocks
+    (`records`: CSL records by article id, for the links to the passages)."""
+    records = records or {}
     parts = [front_matter] if front_matter else []
     for article_id, group in group_by_article(items).items():
         section = [markdown_heading(article_id, titles.get(article_id, article_id))]
-        section += [markdown_block(item) for item in group]
+        section += [markdown_block(item, records.get(article_id)) for item in group]
         parts.append("\n".join(section))
     return "\n".join(parts)
 
@@ -147,22 +217,35 @@ def markdown_document(
 # --- plain text -------------------------------------------------------------------------
 
 
-def text_block(item: QuoteItem, citation: str, note_style: bool, markers: bool) -> str:
-    """One annotation as plain text: the quote with its citation, then note and tags.
+def text_block(
+    item: QuoteItem,
+    citation: str,
+    note_style: bool,
+    markers: bool,
+    marks: QuoteMarks | None = None,
+    record: Record | None = None,
+    stale: bool = False,
+) -> str:
+    """One annotation as plain text: the quote in the style's quotation `marks` (default
+    American English) with its citation, the link to the passage, then note and tags.
 
     In-text styles put the citation right after the quote; note styles give the note on the
-    next line, as a footnote would.
+    next line, as a footnote would. `stale`: see `markdown_block`.
     """
-    quote = "“" + " ".join(item.exact.split()) + "”"
+    quote = enclose_quote(item.exact, marks or QuoteMarks())
     lines: list[str] = []
     if markers:
         lines.append(begin_marker(item.annotation_id))
-    if not item.verified:
-        lines.append(f"[{item.unverified_notice}]")
+    notice = _notice(item, stale)
+    if notice:
+        lines.append(f"[{notice}]")
     if note_style:
         lines += [quote, f"  Note: {citation}"]
     else:
         lines.append(f"{quote} {citation}")
+    link = passage_line(item, record)
+    if link:
+        lines.append(f"  {link}")
     if item.note.strip():
         lines.append(f"  Comment: {' '.join(neutralize_markers(item.note).split())}")
     if item.tags:
@@ -203,16 +286,23 @@ def text_document(
     references: Iterable[str],
     note_style: bool,
     markers: bool,
+    marks: QuoteMarks | None = None,
+    records: Mapping[str, Record] | None = None,
 ) -> str:
     """A whole plain-text export: per article its quotes, then the reference list.
 
-    `citations` holds one formatted citation per item, in the order of `items`.
+    `citations` holds one formatted citation per item, in the order of `items`; `marks`
+    are the style's quotation marks, `records` the CSL records by article id (for links).
     """
+    records = records or {}
     cite_of = {id(item): text for item, text in zip(items, citations, strict=True)}
     parts: list[str] = []
     for article_id, group in group_by_article(items).items():
         section = [text_heading(article_id, titles.get(article_id, article_id), markers)]
-        section += [text_block(i, cite_of[id(i)], note_style, markers) for i in group]
+        record = records.get(article_id)
+        section += [
+            text_block(i, cite_of[id(i)], note_style, markers, marks, record) for i in group
+        ]
         parts.append("\n".join(section))
     parts.append(text_bibliography(references, markers))
     return "\n".join(parts)

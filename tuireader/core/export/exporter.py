@@ -16,13 +16,22 @@ Updating a file in place (`write` to a path that exists) never loses text writte
   is exported again is replaced where it stands (edits inside it are overwritten); a new
   annotation is added after the last block of its article (found by the
   `<!-- article: ARTICLE_ID -->` line under the article's heading), or in a new section at
-  the end; blocks not exported this time (deleted, filtered out, now unverified) and all
-  text outside blocks are kept as they are. A begin marker without its end marker stops the
-  export with an error and the file untouched. The plain-text reference list is a managed
-  block too (`<!-- bibliography -->`), rebuilt for every article with a section in the file.
+  the end; blocks not exported this time (deleted, filtered out) and all text outside
+  blocks are kept as they are. A block whose quote no longer verifies (the article
+  changed; the quote is left out of this export) is kept where it stands but rewritten
+  with a visible STALE mark, and reported as stale, never as kept or left out. A begin
+  marker without its end marker stops the export with an error and the file untouched.
+  The plain-text reference list is a managed block too (`<!-- bibliography -->`),
+  rebuilt for every article with a section in the file.
 - md also writes its bibliography beside the document as `<stem>.csl.json` (merged the same
   way as csl-json below, holding every work cited anywhere in the document); a new
   document's front matter names it, so `pandoc --citeproc notes.md` renders it.
+- md with a style: the style's .csl file is copied beside the document as `<stem>.csl`
+  and a new document's front matter names it by that relative name (portable: the folder
+  renders the same on another machine). To stdout there is no folder: the front matter
+  names the installed style file by its absolute path.
+- w3c (Web Annotation JSON-LD, see `web_annotation`): annotations keyed by their IRI, merged
+  like CSL-JSON; one left out that the file holds is kept unchanged and reported stale.
 - csl-json, bibtex, ris: entries are keyed by citation key; an entry with a key being
   exported is replaced where it stands, new ones are appended, all other entries, comments
   and text stay. A file that cannot be parsed is not touched.
@@ -37,14 +46,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tuireader.core.annotations.anchoring import CONTEXT_CHARS
-from tuireader.core.export import documents, references
-from tuireader.core.export.citations import catalog_key_overrides, csl_records
+from tuireader.core.annotations.locators import anchor_locator
+from tuireader.core.export import documents, references, web_annotation
+from tuireader.core.export.citations import catalog_key_overrides, csl_record
+from tuireader.core.export.keys import KeyBook
 from tuireader.core.export.quotes import QuoteItem
 from tuireader.core.export.targets import (
     Target,
@@ -58,15 +69,32 @@ if TYPE_CHECKING:
     from tuireader.core.annotations.anchoring import Anchor
     from tuireader.core.annotations.model import Annotation
     from tuireader.core.corpus import Article
-    from tuireader.core.export.styles import Markup, StyleInfo
+    from tuireader.core.export.styles import Markup, QuoteMarks, StyleInfo
     from tuireader.core.workspace import Workspace
 
-Format = Literal["md", "csl-json", "bibtex", "ris", "text"]
-FORMATS: tuple[Format, ...] = ("md", "csl-json", "bibtex", "ris", "text")
+Format = Literal["md", "csl-json", "bibtex", "ris", "text", "w3c"]
+FORMATS: tuple[Format, ...] = ("md", "csl-json", "bibtex", "ris", "text", "w3c")
 # Formats that list references only (no quotes): their scope is articles, not annotations.
 REFERENCE_FORMATS = ("csl-json", "bibtex", "ris")
-FILE_SUFFIXES = {"md": ".md", "csl-json": ".json", "bibtex": ".bib", "ris": ".ris", "text": ".txt"}
+FILE_SUFFIXES = {
+    "md": ".md",
+    "csl-json": ".json",
+    "bibtex": ".bib",
+    "ris": ".ris",
+    "text": ".txt",
+    "w3c": ".jsonld",
+}
+FORMAT_TITLES: dict[str, str] = {
+    "md": "Markdown",
+    "csl-json": "CSL-JSON",
+    "bibtex": "BibTeX",
+    "ris": "RIS",
+    "text": "Text",
+    "w3c": "W3C Web Annotation",
+}
+"""Each format's name for people (the app's export dialog lists formats from here)."""
 BIBLIOGRAPHY_SUFFIX = ".csl.json"
+STYLE_SUFFIX = ".csl"
 
 
 class ExportError(Exception):
@@ -76,13 +104,29 @@ class ExportError(Exception):
 # --- records --------------------------------------------------------------------------------
 
 
-def workspace_records(workspace: Workspace) -> dict[str, dict[str, Any]]:
+def workspace_records(
+    workspace: Workspace, warnings: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
     """CSL-JSON records for every article in the workspace, by article id.
 
-    Keys are made unique across the whole workspace; `key:` in the catalog overrides one.
+    Keys are unique across the whole workspace: `key:` in the catalog sets one, a key an
+    earlier export used stays with its article (`citation-keys.yaml`, see `pin_keys`), the
+    rest are derived. What collided is added to `warnings` when given.
     """
-    overrides = catalog_key_overrides(workspace.catalog)
-    return csl_records(workspace.articles.values(), overrides)
+    keys, said = KeyBook.open(workspace.root).assign(
+        workspace.articles.values(), catalog_key_overrides(workspace.catalog)
+    )
+    if warnings is not None:
+        warnings.extend(said)
+    return {a.id: csl_record(a, keys[a.id]) for a in workspace.articles.values()}
+
+
+def pin_keys(root: Path | None, keys_used: Mapping[str, str]) -> list[str]:
+    """Pin the citation keys just exported or copied (article id → key) in the workspace at
+    `root`, so no later article takes them; what went wrong, in words (see `KeyBook.pin`)."""
+    if root is None or not keys_used:
+        return []
+    return KeyBook.open(root).pin(keys_used)
 
 
 def default_style() -> str:
@@ -112,21 +156,35 @@ class Selection:
         """Articles with at least one exported quote, in order."""
         return list(dict.fromkeys(item.article_id for item in self.items))
 
+    def quotes_by_article(self) -> dict[str, list[QuoteItem]]:
+        """The exported quotes by article id, for the reference formats' notes."""
+        found: dict[str, list[QuoteItem]] = {}
+        for item in self.items:
+            found.setdefault(item.article_id, []).append(item)
+        return found
+
     def records_for(self, article_ids: Iterable[str]) -> list[dict[str, Any]]:
         """The records of these articles (unknown ids skipped), in the order given."""
         return [self.records[a] for a in dict.fromkeys(article_ids) if a in self.records]
 
-    def warnings(self) -> list[str]:
-        """Messages for the user: problems, quotes left out and quotes exported unverified."""
+    def warnings(self, stale: Collection[str] = (), marked: bool = True) -> list[str]:
+        """Messages for the user: problems, quotes left out, quotes whose block from an
+        earlier export the file written holds (`stale`: `WriteReport.stale`; `marked`:
+        whether those blocks were marked STALE) and quotes exported unverified."""
         messages = list(self.problems)
+        left_out = [item for item in self.left_out if item.annotation_id not in stale]
+        kept = "kept and marked STALE" if marked else "kept unchanged"
         for item in self.left_out:
-            messages.append(f"{_describe(item)}: {_status_text(item)}; left out")
+            fate = "left out"
+            if item.annotation_id in stale:
+                fate = f"stale: its block from an earlier export is {kept}"
+            messages.append(f"{_describe(item)}: {_status_text(item)}; {fate}")
         for item in self.items:
             if not item.verified:
                 messages.append(f"{_describe(item)}: {_status_text(item)}; exported as UNVERIFIED")
-        if self.left_out:
+        if left_out:
             messages.append(
-                f"{len(self.left_out)} unverified quote(s) left out; "
+                f"{len(left_out)} unverified quote(s) left out; "
                 "check them in the reader or pass --allow-unverified"
             )
         return messages
@@ -156,7 +214,8 @@ def check_quote(
     unverified one keeps the stored text. A missing article makes the quote orphaned.
     """
     target = annotation.target
-    status, score, paragraph, exact = "orphaned", 0.0, target.paragraph, target.exact
+    status, score, exact = "orphaned", 0.0, target.exact
+    paragraph: int | None = None  # the locator ("para. N"): none for an orphan
     prefix, suffix, start, end = target.prefix, target.suffix, None, None
     if article is not None:
         if locate is None:
@@ -165,8 +224,7 @@ def check_quote(
             locate = reanchor
         anchor = locate(annotation, article)
         status, score = anchor.status, anchor.score
-        if anchor.paragraph is not None:
-            paragraph = anchor.paragraph
+        paragraph = anchor_locator(article, anchor)
         if anchor.status == "anchored" and anchor.start is not None and anchor.end is not None:
             start, end = anchor.start, anchor.end
             exact = article.text[start:end]
@@ -224,29 +282,32 @@ def select(
     tags: Sequence[str] = (),
     allow_unverified: bool = False,
     annotations: Iterable[Annotation] | None = None,
+    labels: Sequence[str] = (),
 ) -> Selection:
     """Choose and check what to export.
 
     `doc_ids` limits to these articles (UnknownArticleError for an id not in the
-    workspace); `tags` to annotations carrying any of them (case-insensitive). Annotations
-    default to everything in the workspace's store.
+    workspace); `tags` to annotations carrying any of them, `labels` to annotations with
+    any of these labels (both case-insensitive). Annotations default to everything in the
+    workspace's store. With tags or labels, the reference formats cover every article with
+    a matching annotation, verified or not: a quote that no longer verifies still cites
+    its work.
     """
     for article_id in doc_ids:
         workspace.article(article_id)  # raises with close ids when unknown
     problems: list[str] = []
     if annotations is None:
         annotations, problems = load_annotations(workspace, doc_ids)
-    annotations = list(annotations)
-    records = workspace_records(workspace)
+    records = workspace_records(workspace, problems)
     order = {article_id: n for n, article_id in enumerate(workspace.articles)}
-    wanted_tags = {t.casefold() for t in tags}
+    matching = [
+        a
+        for a in annotations
+        if (not doc_ids or a.article_id in doc_ids) and _matches(a, tags, labels)
+    ]
     items: list[QuoteItem] = []
     left_out: list[QuoteItem] = []
-    for annotation in annotations:
-        if doc_ids and annotation.article_id not in doc_ids:
-            continue
-        if wanted_tags and not wanted_tags & {t.casefold() for t in annotation.tags}:
-            continue
+    for annotation in matching:
         article = workspace.articles.get(annotation.article_id)
         record = records.get(annotation.article_id)
         key = str(record["id"]) if record else annotation.article_id
@@ -257,7 +318,7 @@ def select(
             items.append(item)
         else:
             left_out.append(item)
-    position = {a.id: a.target.start for a in annotations}
+    position = {a.id: a.target.start for a in matching}
     items.sort(
         key=lambda i: (
             order.get(i.article_id, len(order)),
@@ -268,12 +329,23 @@ def select(
     )
     if doc_ids:
         scope = [a for a in workspace.articles if a in doc_ids]
-    elif wanted_tags:
-        scope = list(dict.fromkeys(i.article_id for i in items))
+    elif tags or labels:
+        matched = {a.article_id for a in matching}
+        scope = [a for a in workspace.articles if a in matched]
     else:
         scope = list(workspace.articles)
     titles = {a.id: a.title for a in workspace.articles.values()}
     return Selection(items, left_out, scope, records, titles, problems, workspace.root)
+
+
+def _matches(annotation: Annotation, tags: Sequence[str], labels: Sequence[str]) -> bool:
+    """Whether an annotation passes the tag and label filters (any of each, ignoring
+    case; an empty filter passes everything)."""
+    wanted_tags = {t.casefold() for t in tags}
+    if wanted_tags and not wanted_tags & {t.casefold() for t in annotation.tags}:
+        return False
+    wanted_labels = {label.casefold() for label in labels}
+    return not wanted_labels or (annotation.label or "").casefold() in wanted_labels
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -292,24 +364,51 @@ def render(
     md: front matter naming `bibliography_file`, or with the references inline when None
     (so `tuireader export --format md | pandoc --citeproc` works), and the style file
     `csl_file` for pandoc when given. text: in `style` (default from settings); `markers`
-    adds the block markers used for updating in place.
+    adds the block markers used for updating in place. w3c: a Web Annotation collection.
     """
     if fmt == "csl-json":
-        return references.to_csl_json(selection.records_for(selection.article_ids))
+        return references.to_csl_json(
+            selection.records_for(selection.article_ids), selection.quotes_by_article()
+        )
     if fmt == "bibtex":
-        return references.to_bibtex(selection.records_for(selection.article_ids))
+        return references.to_bibtex(
+            selection.records_for(selection.article_ids), selection.quotes_by_article()
+        )
     if fmt == "ris":
-        return references.to_ris(selection.records_for(selection.article_ids))
+        return references.to_ris(
+            selection.records_for(selection.article_ids), selection.quotes_by_article()
+        )
     if fmt == "md":
         cited = selection.records_for(selection.cited_article_ids())
         front = documents.markdown_front_matter(bibliography_file, cited, csl_file)
-        return documents.markdown_document(selection.items, selection.titles, front)
-    if fmt == "text":
-        citations, formatted, note = _formatted(selection, selection.items, None, style)
-        return documents.text_document(
-            selection.items, selection.titles, citations, formatted, note, markers
+        return documents.markdown_document(
+            selection.items, selection.titles, front, selection.records
         )
+    if fmt == "text":
+        formatted = _formatted(selection, selection.items, None, style)
+        return documents.text_document(
+            selection.items,
+            selection.titles,
+            formatted.citations,
+            formatted.references,
+            formatted.note,
+            markers,
+            formatted.marks,
+            selection.records,
+        )
+    if fmt == "w3c":
+        return web_annotation.to_json(web_annotation.collection(selection.items, selection.records))
     raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+@dataclass(frozen=True)
+class _Formatted:
+    """What the plain-text export needs from the citation style."""
+
+    citations: list[str]  # one per item
+    references: list[str]  # the formatted reference list
+    note: bool  # a note style (citations on their own line)
+    marks: QuoteMarks  # the style's quotation marks
 
 
 def _formatted(
@@ -317,9 +416,9 @@ def _formatted(
     items: Sequence[QuoteItem],
     reference_ids: Sequence[str] | None,
     style: str | StyleInfo | None,
-) -> tuple[list[str], list[str], bool]:
-    """(citation per item, formatted references, note style?) for the plain-text export."""
-    from tuireader.core.export.styles import CiteRequest, format_citations
+) -> _Formatted:
+    """The citations, references and quotation marks of the plain-text export."""
+    from tuireader.core.export.styles import CiteRequest, format_citations, quote_marks
 
     ids = list(reference_ids) if reference_ids is not None else selection.cited_article_ids()
     records = selection.records_for(ids)
@@ -327,7 +426,12 @@ def _formatted(
         CiteRequest(item.key, str(item.paragraph) if item.paragraph else None) for item in items
     ]
     result = format_citations(records, requests, style or default_style(), "text")
-    return result.citations, list(result.references.values()), result.style.note
+    return _Formatted(
+        result.citations,
+        list(result.references.values()),
+        result.style.note,
+        quote_marks(result.style),
+    )
 
 
 # --- writing and updating in place ----------------------------------------------------------
@@ -335,12 +439,22 @@ def _formatted(
 
 @dataclass
 class WriteReport:
-    """What `write` did: files written and which blocks or entries it touched."""
+    """What `write` did: files written and which blocks or entries it touched.
+
+    Every annotation id (or citation key) in the file is in exactly one of replaced,
+    added, kept and stale."""
 
     files: list[Path] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)  # annotation ids or citation keys
     added: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # in the file but not in this export
+    # In the file from an earlier export, but the quote no longer verifies (left out of
+    # this export): its block is kept and marked STALE in md and text; a Web Annotation
+    # has no field for it, so there it is kept unchanged (`stale_marked` False).
+    stale: list[str] = field(default_factory=list)
+    stale_marked: bool = True
+    # What went wrong once the files were written (the keys used could not be pinned).
+    problems: list[str] = field(default_factory=list)
 
 
 def write(
@@ -348,12 +462,13 @@ def write(
     fmt: Format,
     path: Path,
     style: str | StyleInfo | None = None,
-    csl_file: str | None = None,
+    csl_file: str | Path | None = None,
 ) -> WriteReport:
     """Write the export to `path`, updating the file in place when it exists (see the
-    module docstring). `csl_file` goes in a new Markdown document's front matter. Raises
-    ExportError, leaving every file untouched, when a target is refused (see `targets`)
-    or an existing file cannot be read or merged."""
+    module docstring). md: `csl_file`, a CSL style file, is copied beside the document as
+    `<stem>.csl` (see `style_path`) and a new document's front matter names the copy, so
+    the folder renders the same anywhere. Raises ExportError, leaving every file untouched,
+    when a target is refused (see `targets`) or an existing file cannot be read or merged."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     path = Path(path)
@@ -364,7 +479,10 @@ def write(
         # `.` has no name to make the companion's from.
         targets = check_targets([path], protected)
         if fmt == "md":
-            targets = check_targets([path, bibliography_path(path)], protected)
+            companions = [bibliography_path(path)]
+            if csl_file is not None:
+                companions.append(style_path(path))
+            targets = check_targets([path, *companions], protected)
     except TargetRefusedError as error:
         raise ExportError(str(error)) from error
     target = targets[0]
@@ -372,13 +490,41 @@ def write(
     report = WriteReport()
     if fmt in REFERENCE_FORMATS:
         records = selection.records_for(selection.article_ids)
-        text = _merge_records(fmt, existing, records, report, path)
+        quotes = references.quotes_by_key(selection.quotes_by_article())
+        text = _merge_records(fmt, existing, records, report, path, quotes)
         _write(target, text, report)
     elif fmt == "md":
-        _write_markdown(selection, target, targets[1], existing, report, csl_file)
+        style_copy = _style_copy(csl_file, targets[2]) if csl_file is not None else None
+        _write_markdown(selection, target, targets[1], existing, report, style_copy)
+    elif fmt == "w3c":
+        _write_web_annotations(selection, target, existing, report)
     else:
         _write_text(selection, target, existing, style, report)
+    cited = selection.article_ids if fmt in REFERENCE_FORMATS else selection.cited_article_ids()
+    used = {a: str(selection.records[a]["id"]) for a in cited if a in selection.records}
+    report.problems += pin_keys(selection.workspace_root, used)
     return report
+
+
+def style_path(path: Path) -> Path:
+    """Where the Markdown export's copy of the CSL style goes: notes.md → notes.csl."""
+    return path.with_name(path.stem + STYLE_SUFFIX)
+
+
+@dataclass(frozen=True)
+class _StyleCopy:
+    """A CSL style file to put beside a Markdown document, and where."""
+
+    source: Path
+    target: Target
+
+
+def _style_copy(csl_file: str | Path, target: Target) -> _StyleCopy:
+    """The style to copy (ExportError when it cannot be read)."""
+    source = Path(csl_file).expanduser()
+    if not source.is_file():
+        raise ExportError(f"the style file {source} does not exist")
+    return _StyleCopy(source, target)
 
 
 def _read_existing(target: Target) -> str | None:
@@ -417,31 +563,52 @@ def _write_markdown(
     bib_target: Target,
     existing: str | None,
     report: WriteReport,
-    csl_file: str | None = None,
+    style_copy: _StyleCopy | None = None,
 ) -> None:
-    """Write or update a Markdown export and the CSL-JSON bibliography beside it (both
-    targets already checked)."""
+    """Write or update a Markdown export, the CSL-JSON bibliography beside it and the copy
+    of the style (all targets already checked)."""
     bib_path = bib_target.path
     bib_existing = _read_existing(bib_target)
+    csl_name = style_copy.target.path.name if style_copy else None
     if existing is None or not existing.strip():
-        text = render(selection, "md", bibliography_file=bib_path.name, csl_file=csl_file)
+        text = render(selection, "md", bibliography_file=bib_path.name, csl_file=csl_name)
         report.added += [item.annotation_id for item in selection.items]
     else:
-        blocks = {item.annotation_id: documents.markdown_block(item) for item in selection.items}
+        records = selection.records
         text = merge_blocks(
             existing,
-            blocks,
+            {
+                i.annotation_id: documents.markdown_block(i, records.get(i.article_id))
+                for i in selection.items
+            },
             {item.annotation_id: item.article_id for item in selection.items},
             lambda a: documents.markdown_heading(a, selection.titles.get(a, a)),
             report,
+            stale={
+                i.annotation_id: documents.markdown_block(i, records.get(i.article_id), stale=True)
+                for i in selection.left_out
+            },
         )
     # The bibliography holds every work cited anywhere in the document, kept blocks and the
     # user's own [@key] citations included, so pandoc never meets an unknown key.
     by_key = {str(r["id"]): r for r in selection.records.values()}
     cited = [by_key[k] for k in dict.fromkeys(cited_keys(text)) if k in by_key]
     bib_text = _merge_records("csl-json", bib_existing, cited, WriteReport(), bib_path)
+    style_text = _read_style(style_copy) if style_copy else None
     _write(target, text, report)
     _write(bib_target, bib_text, report)
+    if style_copy and style_text is not None:
+        _write(style_copy.target, style_text, report)
+
+
+def _read_style(copy: _StyleCopy) -> str | None:
+    """The text of the style to copy; None when the copy would be the file itself."""
+    try:
+        if copy.target.exists and copy.source.resolve() == copy.target.real.resolve():
+            return None
+        return copy.source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExportError(f"the style file {copy.source} cannot be read ({error})") from error
 
 
 def _write_text(
@@ -460,11 +627,24 @@ def _write_text(
         return
     sections = article_ids_in(existing)
     ids = list(dict.fromkeys([*sections, *selection.cited_article_ids()]))
-    citations, formatted, note = _formatted(selection, selection.items, ids, style)
-    blocks = {
-        item.annotation_id: documents.text_block(item, citation, note, markers=True)
-        for item, citation in zip(selection.items, citations, strict=True)
-    }
+    # The stale blocks are formatted with the others, so their citations stay in step.
+    everything = [*selection.items, *selection.left_out]
+    formatted = _formatted(selection, everything, ids, style)
+    records = selection.records
+    blocks: dict[str, str] = {}
+    stale: dict[str, str] = {}
+    left_out = {item.annotation_id for item in selection.left_out}
+    for item, citation in zip(everything, formatted.citations, strict=True):
+        is_stale = item.annotation_id in left_out
+        (stale if is_stale else blocks)[item.annotation_id] = documents.text_block(
+            item,
+            citation,
+            formatted.note,
+            markers=True,
+            marks=formatted.marks,
+            record=records.get(item.article_id),
+            stale=is_stale,
+        )
     text = merge_blocks(
         existing,
         blocks,
@@ -472,9 +652,39 @@ def _write_text(
         lambda a: documents.text_heading(a, selection.titles.get(a, a), markers=True),
         report,
         tail_marker=documents.BIBLIOGRAPHY_BEGIN,
+        stale=stale,
     )
-    text = _replace_bibliography(text, documents.text_bibliography(formatted, markers=True))
+    text = _replace_bibliography(
+        text, documents.text_bibliography(formatted.references, markers=True)
+    )
     _write(target, text, report)
+
+
+def _write_web_annotations(
+    selection: Selection, target: Target, existing: str | None, report: WriteReport
+) -> None:
+    """Write or update a Web Annotation collection: annotations replaced by id, new ones
+    appended, others kept (a left-out one from an earlier export is reported stale)."""
+    try:
+        present = web_annotation.existing_annotations(existing)
+    except ValueError as error:
+        raise ExportError(f"{target.path}: {error}; not overwriting it") from error
+    new = [
+        web_annotation.annotation(item, selection.records.get(item.article_id))
+        for item in selection.items
+    ]
+    merged, replaced, added, kept = web_annotation.merge(present, new)
+    ours = {
+        web_annotation.annotation_iri(i.annotation_id): i.annotation_id
+        for i in [*selection.items, *selection.left_out]
+    }
+    left_out = {web_annotation.annotation_iri(i.annotation_id) for i in selection.left_out}
+    report.replaced += [ours.get(iri, iri) for iri in replaced]
+    report.added += [ours.get(iri, iri) for iri in added]
+    report.kept += [ours.get(iri, iri) for iri in kept if iri not in left_out]
+    report.stale += [ours[iri] for iri in kept if iri in left_out]
+    report.stale_marked = False
+    _write(target, web_annotation.to_json(web_annotation.make_collection(merged)), report)
 
 
 _BEGIN = re.compile(r"^<!-- annotation: (?P<id>.+?) -->[ \t]*\r?$", re.MULTILINE)
@@ -537,13 +747,17 @@ def merge_blocks(
     heading: Callable[[str], str],
     report: WriteReport,
     tail_marker: str | None = None,
+    stale: Mapping[str, str] | None = None,
 ) -> str:
     """Merge new annotation blocks into an existing document (see the module docstring).
 
     `blocks` maps annotation id → block text (in export order), `article_of` annotation id
     → article id, `heading(article_id)` gives a new section's heading. New sections go at
-    the end, or before the line `tail_marker` when the document has it.
+    the end, or before the line `tail_marker` when the document has it. `stale` maps the
+    ids of annotations left out of this export (their quote no longer verifies) to their
+    block marked STALE: it replaces the block the file has, and is never added.
     """
+    stale = stale or {}
     current = parse_blocks(existing)
     present = {b.annotation_id: b for b in current}
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
@@ -551,6 +765,9 @@ def merge_blocks(
         if block.annotation_id in blocks:
             edits.append((block.start, block.end, blocks[block.annotation_id]))
             report.replaced.append(block.annotation_id)
+        elif block.annotation_id in stale:
+            edits.append((block.start, block.end, stale[block.annotation_id]))
+            report.stale.append(block.annotation_id)
         else:
             report.kept.append(block.annotation_id)
     new_by_article: dict[str, list[str]] = {}
@@ -630,12 +847,15 @@ def _merge_records(
     records: Sequence[Mapping[str, Any]],
     report: WriteReport,
     path: Path,
+    quotes: Mapping[str, Sequence[QuoteItem]] | None = None,
 ) -> str:
-    """A reference file with `records` merged into `existing` by citation key."""
+    """A reference file with `records` merged into `existing` by citation key, each
+    record with its quotes (citation key → quote items) as the format's notes."""
+    quotes = quotes or {}
     if fmt == "csl-json":
-        return _merge_csl_json(existing, records, report, path)
+        return _merge_csl_json(existing, records, report, path, quotes)
     entry_text = references.bibtex_entry if fmt == "bibtex" else references.ris_record
-    new = {str(r["id"]): entry_text(r) for r in records}
+    new = {str(r["id"]): entry_text(r, quotes.get(str(r["id"]), ())) for r in records}
     if existing is None or not existing.strip():
         report.added += list(new)
         return "\n".join(new.values())
@@ -672,8 +892,10 @@ def _merge_csl_json(
     records: Sequence[Mapping[str, Any]],
     report: WriteReport,
     path: Path,
+    quotes: Mapping[str, Sequence[QuoteItem]],
 ) -> str:
-    """A CSL-JSON list with `records` replacing items of the same id, others kept."""
+    """A CSL-JSON list with `records` (with their quotes) replacing items of the same id,
+    others kept."""
     items: list[Any] = []
     if existing is not None and existing.strip():
         try:
@@ -682,7 +904,7 @@ def _merge_csl_json(
             raise ExportError(f"{path} is not valid JSON ({error}); not overwriting it") from error
         if not isinstance(items, list):
             raise ExportError(f"{path} is not a CSL-JSON list of items; not overwriting it")
-    new = {str(r["id"]): dict(r) for r in records}
+    new = {str(r["id"]): references.csl_item(r, quotes.get(str(r["id"]), ())) for r in records}
     merged: list[Any] = []
     for item in items:
         item_id = str(item.get("id")) if isinstance(item, dict) else None
@@ -780,13 +1002,21 @@ class CitationText:
     citation: str  # the in-text citation or note, with the paragraph when given
     record: dict[str, Any]
     quote: QuoteItem | None = None
+    warnings: list[str] = field(default_factory=list)  # keys that collided (see assign_keys)
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """The citation key it uses, by article id (what `pin_keys` takes)."""
+        return {self.article_id: self.key}
 
     @property
     def clipboard(self) -> str:
         """What a copy key should put on the clipboard: the quote with its citation for an
         annotation, else the citation followed by the reference."""
         if self.quote is not None:
-            quote = "“" + " ".join(self.quote.exact.split()) + "”"
+            from tuireader.core.export.styles import enclose_quote, quote_marks
+
+            quote = enclose_quote(self.quote.exact, quote_marks(self.style))
             if self.style.note:
                 return f"{quote}\n{self.citation}"
             return f"{quote} {self.citation}"
@@ -802,21 +1032,24 @@ def cite_article(
     paragraph: int | None = None,
     markup: Markup = "text",
 ) -> CitationText:
-    """The reference and in-text citation of one article, in `style` (default: settings).
-
-    Formatted on its own: no "2018a" year suffix, since the document it goes into is not
-    known. Raises UnknownArticleError or StyleError.
-    """
-    from tuireader.core.export.styles import CiteRequest, format_citations, resolve_style
+    """The reference and in-text citation of one article, in `style` (default: settings),
+    as an export of the whole workspace gives them: "2018a" when the workspace holds
+    another 2018 work by the same author, MLA's title when it holds another work by them.
+    Raises UnknownArticleError or StyleError."""
+    from tuireader.core.export.styles import CiteRequest, format_among, resolve_style
 
     article = workspace.article(article_id)
-    record = workspace_records(workspace)[article.id]
+    warnings: list[str] = []
+    records = workspace_records(workspace, warnings)
+    record = records[article.id]
     info = style if not isinstance(style, str | None) else resolve_style(style or default_style())
     request = CiteRequest(str(record["id"]), str(paragraph) if paragraph else None)
-    result = format_citations([record], [request], info, markup)
+    result = format_among(list(records.values()), request, info, markup)
     citation = result.citations[0]
     reference = result.references.get(str(record["id"]), citation)
-    return CitationText(article.id, str(record["id"]), result.style, reference, citation, record)
+    return CitationText(
+        article.id, str(record["id"]), result.style, reference, citation, record, None, warnings
+    )
 
 
 def find_annotation(workspace: Workspace, annotation_id: str) -> Annotation | None:

@@ -178,6 +178,8 @@ def check_destination(request: ExportRequest) -> tuple[str | None, str | None, s
     from tuireader.core.export.targets import TargetRefusedError, check_targets, protected_folders
 
     companions = [export.bibliography_path(path)] if request.fmt == "md" else []
+    if request.fmt == "md" and request.style:
+        companions.append(export.style_path(path))
     try:
         target = check_targets(
             [path, *companions], protected_folders(request.default_folder.parent)
@@ -273,9 +275,9 @@ def render_preview(selection: Selection, request: ExportRequest) -> list[str]:
     """The first PREVIEW_LINES lines of the export as a fresh document."""
     from tuireader.core.export import exporter as export
 
-    csl = csl_file(request)
     if request.fmt == "md":
         bib = export.bibliography_path(request.destination).name
+        csl = export.style_path(request.destination).name if csl_file(request) else None
         text = export.render(selection, "md", bibliography_file=bib, csl_file=csl)
     elif request.fmt == "text":
         text = export.render(selection, "text", style=request.style, markers=True)
@@ -286,13 +288,14 @@ def render_preview(selection: Selection, request: ExportRequest) -> list[str]:
     return text.splitlines()[:PREVIEW_LINES]
 
 
-def csl_file(request: ExportRequest) -> str | None:
-    """The style file named in a new Markdown document's front matter (for pandoc)."""
+def csl_file(request: ExportRequest) -> Path | None:
+    """The installed style file a Markdown export copies beside the document (its copy,
+    `<stem>.csl`, is what the new document's front matter names)."""
     if request.fmt != "md" or not request.style:
         return None
     from tuireader.core.export.styles import resolve_style
 
-    return str(resolve_style(request.style).path)
+    return resolve_style(request.style).path
 
 
 # --- the write ----------------------------------------------------------------------------------
@@ -325,14 +328,18 @@ def describe_report(report: WriteReport, selection: Selection, fmt: str) -> str:
         unit = "entries"
     else:
         what = plural(len(selection.items), "quote")
-        unit = "blocks"
+        unit = "annotations" if fmt == "w3c" else "blocks"
     message = (
         f"Exported {what} to {files}: {len(report.added)} added, "
         f"{len(report.replaced)} updated, {len(report.kept)} other {unit} kept."
     )
-    if selection.left_out:
+    if report.stale:
+        how = "marked STALE in place" if report.stale_marked else "kept unchanged"
+        message += f" {plural(len(report.stale), 'earlier quote')} no longer verified: {how}."
+    left_out = [i for i in selection.left_out if i.annotation_id not in set(report.stale)]
+    if left_out:
         message += (
-            f" {plural(len(selection.left_out), 'unverified quote')} left out "
+            f" {plural(len(left_out), 'unverified quote')} left out "
             "(tick “Include unverified” to export them marked UNVERIFIED)."
         )
     unverified = sum(1 for item in selection.items if not item.verified)
@@ -340,4 +347,6 @@ def describe_report(report: WriteReport, selection: Selection, fmt: str) -> str:
         message += f" {unverified} exported marked UNVERIFIED."
     if fmt == "md" and report.files:
         message += f" Render with: pandoc --citeproc {report.files[0].name}"
+    for problem in report.problems:
+        message += f" {problem}."
     return message

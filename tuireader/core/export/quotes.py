@@ -13,7 +13,7 @@ class QuoteItem:
     article_id: str
     key: str  # citation key of the article
     exact: str  # the quoted text (the current article text when verified)
-    paragraph: int | None  # 1-based paragraph number for the locator
+    paragraph: int | None  # its locator, "para. N" (see annotations/locators.py); None: uncounted
     note: str = ""
     tags: list[str] = field(default_factory=list)
     label: str | None = None

@@ -1,25 +1,113 @@
 """Writers for the reference formats, all from CSL-JSON records: CSL-JSON, BibTeX and RIS.
 
 Every writer is a pure function from records to text; choosing what to export and merging
-into existing files is tuireader.core.export.exporter's job.
+into existing files is tuireader.core.export.exporter's job. Each writer may also be given
+the exported annotations (article id → its `QuoteItem`s; an item names its record by its
+`key`, the record's `id`): they go in as the format's notes and keywords, which is how
+Zotero, JabRef and biblatex carry them. Without them the output is the reference alone.
+
+BibTeX: one .bib read by both classic BibTeX (plain, apalike, natbib styles) and biblatex
+(biber, pandoc). The entry types are the ones both know, so classic styles never warn about
+an unknown type, and each carries what biblatex needs to tell the kinds apart:
+
+- magazine and newspaper pieces are `@article` with `journal` (biber maps it to biblatex's
+  `journaltitle`) and `entrysubtype = {magazine}` / `{newspaper}`: biblatex-apa and pandoc
+  read the subtype, so the item is cited as a periodical piece with its full date
+  ("2018a, June"), not as a journal article;
+- web pages and posts are `@misc` with the site in `howpublished` and the `url`: `@online`
+  is biblatex-only and makes every classic style warn and fall back to its misc format
+  anyway, while biblatex's own `@misc` prints title, site, date and URL as `@online` does
+  (pandoc reads `@misc` without a CSL type: its users get exact types from the CSL-JSON);
+- reports are `@techreport` with `institution` and `type = {Report}`: classic styles know
+  it, and biber turns it into its `@report` (whose required fields are `institution` and
+  `type`; `howpublished` is not a field of it), keeping our `type`;
+- chapters and conference papers are `@incollection`/`@inproceedings` with `booktitle`;
+  books `@book` with the outlet as `publisher`; everything else `@misc`.
+
+Dates are written both ways (`year` + `month` for classic styles, `date` for biblatex,
+which ignores year and month when date is present); `urldate` is biblatex's.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from tuireader.core.export.quotes import QuoteItem
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+Annotations = Mapping[str, Sequence[QuoteItem]]
+"""The exported annotations given to a writer: article id → its quote items."""
+
+
+# --- annotations, as every format carries them ------------------------------------------
+
+
+def quotes_by_key(annotations: Annotations | None) -> dict[str, list[QuoteItem]]:
+    """The quote items of `annotations` by the citation key of their record."""
+    found: dict[str, list[QuoteItem]] = {}
+    for items in (annotations or {}).values():
+        for item in items:
+            found.setdefault(item.key, []).append(item)
+    return found
+
+
+def quote_text(item: QuoteItem) -> str:
+    """One quote as a note a reader of the reference manager can use: the quote, where it is
+    (“…” (para. 8)), then its note; a quote that could not be verified says so first. One
+    line: RIS and BibTeX fields cannot hold line breaks."""
+    parts = []
+    if not item.verified:
+        parts.append(item.unverified_notice + ":")
+    parts.append(f"“{item.exact}”")
+    if item.paragraph:
+        parts.append(f"(para. {item.paragraph})")
+    text = " ".join(parts)
+    if item.note.strip():
+        text += f". Note: {item.note}"
+    return " ".join(text.split())
+
+
+def quote_tags(items: Iterable[QuoteItem]) -> list[str]:
+    """The tags of `items` once each (the first spelling of tags that differ only in case),
+    in order."""
+    seen: dict[str, str] = {}
+    for item in items:
+        for tag in item.tags:
+            tag = " ".join(tag.split())
+            if tag:
+                seen.setdefault(tag.casefold(), tag)
+    return list(seen.values())
 
 
 # --- CSL-JSON ---------------------------------------------------------------------------
 
 
-def to_csl_json(records: Iterable[Mapping[str, Any]]) -> str:
-    """A CSL-JSON file: a list of items, UTF-8 kept readable (no \\u escapes)."""
-    return json.dumps(list(records), indent=2, ensure_ascii=False) + "\n"
+def to_csl_json(
+    records: Iterable[Mapping[str, Any]], annotations: Annotations | None = None
+) -> str:
+    """A CSL-JSON file: a list of items, UTF-8 kept readable (no \\u escapes). With
+    `annotations`, a quoted article's item gets them in `note`: one quote per line, then
+    its tags (no CSL style in use prints `note`; Zotero imports it as the item's Extra)."""
+    by_key = quotes_by_key(annotations)
+    items = [csl_item(record, by_key.get(str(record.get("id")), ())) for record in records]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def csl_item(record: Mapping[str, Any], quotes: Sequence[QuoteItem] = ()) -> dict[str, Any]:
+    """The CSL-JSON item for a record, with its quotes in `note` when there are any."""
+    item = dict(record)
+    if quotes:
+        lines = [quote_text(q) for q in quotes]
+        tags = quote_tags(quotes)
+        if tags:
+            lines.append("Tags: " + ", ".join(tags))
+        item["note"] = "\n".join(lines)
+    return item
 
 
 # --- BibTeX -----------------------------------------------------------------------------
@@ -38,33 +126,81 @@ _LATEX_SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 _LATEX_PATTERN = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
-# Entry types: periodical pieces are @article with journal = the outlet (biblatex and BibTeX
-# both cite magazines and newspapers that way); web pages are biblatex's @online.
+# A word whose capitals a title keeps: letters and digits, with the apostrophes and hyphens
+# inside it ("Xinjiang's", "Re-Education", "COVID-19"). No LaTeX special is part of one.
+_TITLE_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class BibType:
+    """How one CSL type is written in BibTeX: the entry type, the field for the outlet
+    (container-title), and the fields only this type has."""
+
+    entry: str
+    container: str
+    extra: tuple[tuple[str, str], ...] = ()
+
+
 _BIBTEX_TYPES = {
-    "article-journal": "article",
-    "article-magazine": "article",
-    "article-newspaper": "article",
-    "webpage": "online",
-    "post": "online",
-    "post-weblog": "online",
-    "book": "book",
-    "chapter": "incollection",
-    "report": "report",
-    "thesis": "thesis",
-    "paper-conference": "inproceedings",
+    "article-journal": BibType("article", "journal"),
+    "article-magazine": BibType("article", "journal", (("entrysubtype", "magazine"),)),
+    "article-newspaper": BibType("article", "journal", (("entrysubtype", "newspaper"),)),
+    "webpage": BibType("misc", "howpublished"),
+    "post": BibType("misc", "howpublished"),
+    "post-weblog": BibType("misc", "howpublished"),
+    "book": BibType("book", "publisher"),
+    "chapter": BibType("incollection", "booktitle"),
+    "paper-conference": BibType("inproceedings", "booktitle"),
+    "report": BibType("techreport", "institution", (("type", "Report"),)),
 }
+_OTHER_TYPE = BibType("misc", "howpublished")
+
+
+def _escape_specials(text: str) -> str:
+    """`text` with the ten LaTeX special characters escaped, blank space left as it is."""
+    return _LATEX_PATTERN.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
 
 
 def escape_latex(text: str) -> str:
     """Escape the ten LaTeX special characters; everything else (UTF-8) is kept as is."""
-    text = " ".join(text.split())  # a field is one line; newlines mean nothing in BibTeX
-    return _LATEX_PATTERN.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
+    return _escape_specials(" ".join(text.split()))  # a field is one line in BibTeX
+
+
+def bibtex_title(title: str) -> str:
+    """A title for BibTeX and biblatex, escaped, its capitals protected from styles that
+    change case (BibTeX's plain, biblatex-apa and pandoc sentence-case titles, and would
+    print "Kazakhstan and the xinjiang problem").
+
+    Every word holding a capital other than the title's first letter is put in braces
+    ("Carefully, {Kazakhstan} {Confronts} {China}"), acronyms and "iPhone" included even as
+    the first word. Not the whole title: a capital the catalog wrote is a fact about the
+    title, and a word in braces keeps it, while the words written in lowercase stay free
+    for a title-casing style to capitalise. Telling a proper noun from a title-cased
+    common word is not possible here, so a title-case catalog title keeps its title case
+    in every style (as tuireader's own styles print it); a sentence-case title keeps just
+    its proper nouns and acronyms capitalised, which is what sentence-casing styles want.
+    """
+    title = " ".join(title.split())
+    first_letter = next((i for i, char in enumerate(title) if char.isalpha()), -1)
+    out: list[str] = []
+    position = 0
+    for match in _TITLE_WORD.finditer(title):
+        out.append(_escape_specials(title[position : match.start()]))
+        word = match.group(0)
+        capitals = [match.start() + i for i, char in enumerate(word) if char.isupper()]
+        protect = any(index != first_letter for index in capitals)
+        out.append("{" + word + "}" if protect else word)
+        position = match.end()
+    out.append(_escape_specials(title[position:]))
+    return "".join(out)
 
 
 def _bibtex_url(url: str) -> str:
-    """A URL for biblatex's verbatim url field: only % (a TeX comment) and the braces that
-    delimit the field need care, and backslash-escaping other characters would corrupt it."""
-    return url.replace("%", r"\%").replace("{", "%7B").replace("}", "%7D").strip()
+    """A URL for the url field, as written: biblatex reads that field verbatim (a `\\%` would
+    reach the reader as `%5C%25`), classic BibTeX copies it into the .bbl inside `\\url`,
+    and bibtexparser reads it back unchanged. Only the braces that would end the field are
+    replaced, by their percent-encoding, which means the same address."""
+    return "".join(url.split()).replace("{", "%7B").replace("}", "%7D")
 
 
 def bibtex_name(name: Mapping[str, Any]) -> str:
@@ -89,7 +225,7 @@ def _date_parts(date: Mapping[str, Any] | None) -> list[int]:
     return [int(p) for p in parts[0]]
 
 
-def _iso_date(date: Mapping[str, Any] | None) -> str | None:
+def iso_date(date: Mapping[str, Any] | None) -> str | None:
     """A CSL date as YYYY, YYYY-MM or YYYY-MM-DD (None for literal dates)."""
     parts = _date_parts(date)
     if not parts:
@@ -97,41 +233,55 @@ def _iso_date(date: Mapping[str, Any] | None) -> str | None:
     return "-".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])])
 
 
-def bibtex_entry(record: Mapping[str, Any]) -> str:
-    """One BibTeX/biblatex entry for a CSL record."""
-    csl_type = str(record.get("type", ""))
-    entry_type = _BIBTEX_TYPES.get(csl_type, "misc")
+def _bibtex_dates(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """year, month (classic BibTeX) and date (biblatex) of the record's issued date."""
+    issued = record.get("issued")
+    parts = _date_parts(issued)
+    if parts:
+        fields = [("year", str(parts[0]))]
+        if len(parts) > 1:
+            fields.append(("month", MONTHS[parts[1] - 1]))
+        return [*fields, ("date", iso_date(issued) or "")]
+    if issued and issued.get("literal"):
+        return [("year", escape_latex(str(issued["literal"])))]
+    return []
+
+
+def _bibtex_annotations(quotes: Sequence[QuoteItem]) -> list[tuple[str, str]]:
+    """`annotation` (the quotes and notes, numbered when there are several) and `keywords`
+    (the tags, comma-separated as biblatex and Zotero split them: a comma inside a tag
+    would split it, so it becomes a space)."""
+    if not quotes:
+        return []
+    texts = [quote_text(q) for q in quotes]
+    if len(texts) > 1:
+        texts = [f"[{n}] {text}" for n, text in enumerate(texts, 1)]
+    fields = [("annotation", escape_latex(" ".join(texts)))]
+    tags = [" ".join(tag.replace(",", " ").split()) for tag in quote_tags(quotes)]
+    if tags:
+        fields.append(("keywords", escape_latex(", ".join(tags))))
+    return fields
+
+
+def bibtex_entry(record: Mapping[str, Any], quotes: Sequence[QuoteItem] = ()) -> str:
+    """One BibTeX/biblatex entry for a CSL record (and its quotes, if given)."""
+    kind = _BIBTEX_TYPES.get(str(record.get("type", "")), _OTHER_TYPE)
     fields: list[tuple[str, str]] = []
     if record.get("author"):
         fields.append(("author", " and ".join(bibtex_name(n) for n in record["author"])))
     if record.get("title"):
-        fields.append(("title", escape_latex(str(record["title"]))))
-    container = record.get("container-title")
-    if container:
-        if entry_type == "article":
-            container_field = "journal"
-        elif entry_type == "online":
-            container_field = "organization"
-        elif entry_type in ("incollection", "inproceedings"):
-            container_field = "booktitle"
-        else:
-            container_field = "howpublished"
-        fields.append((container_field, escape_latex(str(container))))
-    issued = record.get("issued")
-    parts = _date_parts(issued)
-    if parts:
-        fields.append(("year", str(parts[0])))
-        if len(parts) > 1:
-            fields.append(("month", MONTHS[parts[1] - 1]))
-        fields.append(("date", _iso_date(issued) or ""))
-    elif issued and issued.get("literal"):
-        fields.append(("year", escape_latex(str(issued["literal"]))))
+        fields.append(("title", bibtex_title(str(record["title"]))))
+    if record.get("container-title"):
+        fields.append((kind.container, escape_latex(str(record["container-title"]))))
+    fields.extend(kind.extra)
+    fields.extend(_bibtex_dates(record))
     if record.get("URL"):
         fields.append(("url", _bibtex_url(str(record["URL"]))))
-    accessed = _iso_date(record.get("accessed"))
+    accessed = iso_date(record.get("accessed"))
     if accessed:
         fields.append(("urldate", accessed))
-    lines = [f"@{entry_type}{{{record['id']},"]
+    fields.extend(_bibtex_annotations(quotes))
+    lines = [f"@{kind.entry}{{{record['id']},"]
     for name, value in fields:
         # Month macros (jan…dec) are bare words in BibTeX; everything else is braced.
         rendered = value if name == "month" else "{" + value + "}"
@@ -140,9 +290,12 @@ def bibtex_entry(record: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_bibtex(records: Iterable[Mapping[str, Any]]) -> str:
-    """A .bib file with one entry per record, separated by blank lines."""
-    return "\n".join(bibtex_entry(r) for r in records)
+def to_bibtex(records: Iterable[Mapping[str, Any]], annotations: Annotations | None = None) -> str:
+    """A .bib file with one entry per record, separated by blank lines; with
+    `annotations`, each quoted article's entry carries its quotes (`annotation`) and tags
+    (`keywords`)."""
+    by_key = quotes_by_key(annotations)
+    return "\n".join(bibtex_entry(r, by_key.get(str(r.get("id")), ())) for r in records)
 
 
 # --- RIS --------------------------------------------------------------------------------
@@ -160,6 +313,9 @@ _RIS_TYPES = {
     "thesis": "THES",
     "paper-conference": "CPAPER",
 }
+# The tag of the outlet: a report's outlet is the institution that issued it (its
+# publisher, PB, which Zotero reads as the report's institution); others' is T2.
+_RIS_CONTAINER = {"report": "PB"}
 
 
 def _ris_value(text: str) -> str:
@@ -168,7 +324,8 @@ def _ris_value(text: str) -> str:
 
 
 def ris_name(name: Mapping[str, Any]) -> str:
-    """A CSL name as RIS writes it: "Family, Given" ("Family, Given, Suffix")."""
+    """A CSL name as RIS writes it: "Family, Given" ("Family, Given, Suffix"); a literal
+    name as it is, without a comma, which Zotero reads as one name."""
     if "literal" in name or "family" not in name:
         return _ris_value(str(name.get("literal", "")))
     family = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
@@ -186,16 +343,25 @@ def _ris_date(date: Mapping[str, Any] | None) -> str | None:
     return "/".join(padded) + "/"
 
 
-def ris_record(record: Mapping[str, Any]) -> str:
-    """One RIS record (TY … ER) for a CSL record."""
-    lines = [f"TY  - {_RIS_TYPES.get(str(record.get('type', '')), 'GEN')}"]
+def _ris_annotations(quotes: Sequence[QuoteItem]) -> list[str]:
+    """KW per tag and N1 per quote: Zotero imports each N1 as its own child note and each
+    KW as a tag, so one quote is one note."""
+    lines = [f"KW  - {tag}" for tag in quote_tags(quotes)]
+    return lines + [f"N1  - {quote_text(q)}" for q in quotes]
+
+
+def ris_record(record: Mapping[str, Any], quotes: Sequence[QuoteItem] = ()) -> str:
+    """One RIS record (TY … ER) for a CSL record (and its quotes, if given)."""
+    csl_type = str(record.get("type", ""))
+    lines = [f"TY  - {_RIS_TYPES.get(csl_type, 'GEN')}"]
     lines.append(f"ID  - {record['id']}")
     for name in record.get("author") or []:
         lines.append(f"AU  - {ris_name(name)}")
     if record.get("title"):
         lines.append(f"TI  - {_ris_value(record['title'])}")
     if record.get("container-title"):
-        lines.append(f"T2  - {_ris_value(record['container-title'])}")
+        tag = _RIS_CONTAINER.get(csl_type, "T2")
+        lines.append(f"{tag}  - {_ris_value(record['container-title'])}")
     issued = record.get("issued")
     parts = _date_parts(issued)
     if parts:
@@ -208,10 +374,13 @@ def ris_record(record: Mapping[str, Any]) -> str:
     accessed = _ris_date(record.get("accessed"))
     if accessed:
         lines.append(f"Y2  - {accessed}")
+    lines.extend(_ris_annotations(quotes))
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"
 
 
-def to_ris(records: Iterable[Mapping[str, Any]]) -> str:
-    """A .ris file with one record per CSL record, separated by blank lines."""
-    return "\n".join(ris_record(r) for r in records)
+def to_ris(records: Iterable[Mapping[str, Any]], annotations: Annotations | None = None) -> str:
+    """A .ris file with one record per CSL record, separated by blank lines; with
+    `annotations`, each quoted article's record carries its tags (KW) and quotes (N1)."""
+    by_key = quotes_by_key(annotations)
+    return "\n".join(ris_record(r, by_key.get(str(r.get("id")), ())) for r in records)

@@ -22,7 +22,9 @@ manuals and are worked around here, each as narrowly as possible:
    both marks. A comma after "?" is kept ("…Kazakhs?,” Lawfare"), as Chicago's notes do.
 6. Doubled periods ("Jr..") are collapsed; "..." is left alone.
 7. Quotes inside quotes are not flipped: a title “Quotes” in Chicago came out ““Quotes” …”.
-   Fixed in post-processing: inner double quotes become single.
+   Fixed in post-processing by `nest_quotes`, with the style's own marks (its locale's
+   open-quote and open-inner-quote terms: “‘…’” in American English, ‘“…”’ in British). The
+   same rule puts a quoted passage inside the style's marks (`enclose_quote`).
 8. `subsequent-author-substitute` is ignored: MLA repeated "Putz, Catherine." where it wants
    "———." for the second work by the same author. Applied here (rule complete-all only).
 9. Data is not escaped for the output format; for Markdown the records are escaped first.
@@ -32,12 +34,13 @@ citeproc is imported lazily (inside functions) so importing tuireader.core stays
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -52,6 +55,10 @@ STYLE_ALIASES = {
     "mla": "modern-language-association",
     "chicago": "chicago-author-date",
     "chicago-notes-and-bibliography": "chicago-notes-bibliography",
+    # The CSL repository's renamed-styles.json sends this old name to the shortened-notes
+    # style (its 17th-edition "note" style used short notes throughout). Readers of
+    # tuireader's README and of most guides mean the full-note style: first notes complete.
+    "chicago-note-bibliography": "chicago-notes-bibliography",
 }
 # Marker variable standing in for CSL's `disambiguate="true"` condition (see _adapted_style).
 _DISAMBIGUATE_VARIABLE = "tuireader-disambiguate"
@@ -79,6 +86,22 @@ class StyleInfo:
     path: Path
     title: str
     note: bool  # class="note": citations are footnotes, not parentheses
+
+
+@dataclass(frozen=True)
+class QuoteMarks:
+    """A style's quotation marks: the pair for a quotation and the pair for a quotation
+    inside it (CSL's open-quote/close-quote and open-inner-quote/close-inner-quote)."""
+
+    open: str = "“"
+    close: str = "”"
+    open_inner: str = "‘"
+    close_inner: str = "’"
+
+    def pair(self, level: int) -> tuple[str, str]:
+        """The (opening, closing) marks of a quotation `level` deep (0: outermost);
+        the two pairs alternate, as every style's manual has them."""
+        return (self.open, self.close) if level % 2 == 0 else (self.open_inner, self.close_inner)
 
 
 @dataclass(frozen=True)
@@ -183,6 +206,7 @@ class _AdaptedStyle:
     has_bibliography: bool
     # cs:bibliography's subsequent-author-substitute, when its rule is complete-all
     author_substitute: str | None
+    quote_marks: QuoteMarks  # the quotation marks of the style's locale
 
 
 @functools.lru_cache(maxsize=16)
@@ -261,6 +285,7 @@ def _adapted_style(path: Path) -> _AdaptedStyle:
         punctuation_in_quote=piq,
         has_bibliography=bibliography is not None,
         author_substitute=substitute,
+        quote_marks=_quote_marks(root, root.get("default-locale", "en-US")),
     )
 
 
@@ -407,18 +432,28 @@ def _base_cites(
     return result
 
 
+def _first_author(record: Mapping[str, Any]) -> str:
+    """The first author's family (or literal) name, lower-cased; "" without authors."""
+    authors = record.get("author") or [{}]
+    first = authors[0] if isinstance(authors, list) and authors else {}
+    name = (first.get("family") or first.get("literal") or "") if isinstance(first, dict) else ""
+    return str(name).lower()
+
+
+def _cite_group(record: Mapping[str, Any]) -> str:
+    """What a work's in-text cite is made of, as far as telling works apart goes: its
+    first author; for a work without authors, its title (which styles cite instead)."""
+    author = _first_author(record)
+    return f"author:{author}" if author else f"title:{str(record.get('title', '')).lower()}"
+
+
 def _may_collide(records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The records that share their first author's name with another record (or, like
     another, have no author): only those can render the same cite, and citeproc-py is slow
     enough (20 ms a cite with Chicago) that comparing all of a large corpus would show."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for record in records:
-        authors = record.get("author") or [{}]
-        first = authors[0] if isinstance(authors, list) and authors else {}
-        name = (
-            (first.get("family") or first.get("literal") or "") if isinstance(first, dict) else ""
-        )
-        groups.setdefault(str(name).lower(), []).append(record)
+        groups.setdefault(_first_author(record), []).append(record)
     return [r for group in groups.values() if len(group) > 1 for r in group]
 
 
@@ -511,30 +546,73 @@ def format_citations(
     adapted = _adapted_style(info.path)
     if markup == "markdown":
         records = _markdown_records(records)
-    try:
+    with _citeproc_errors(info):
         parsed = _new_style(info)
         cite_records, bib_records = _disambiguated(parsed, info, records, markup)
         citations = _cite_strings(parsed, cite_records, requests, markup, problems)
         entries: dict[str, str] = {}
         if bib_records and adapted.has_bibliography:
             entries = _bibliography(parsed, adapted, bib_records, markup)
-    except StyleError:
-        raise
-    except Exception as error:  # citeproc-py fails on some of the 2,865 styles
-        raise StyleError(
-            f"citeproc-py cannot format with style {info.name!r}: {type(error).__name__}: {error}"
-        ) from error
-    piq = adapted.punctuation_in_quote
     return FormattedCitations(
         style=info,
-        references={key: _polish(text, piq) for key, text in entries.items()},
-        citations=[_polish(text, piq) for text in citations],
+        references={key: _polish(text, adapted) for key, text in entries.items()},
+        citations=[_polish(text, adapted) for text in citations],
     )
 
 
-def _polish(text: str, punctuation_in_quote: bool) -> str:
+def format_among(
+    records: Sequence[Mapping[str, Any]],
+    request: CiteRequest,
+    style: str | StyleInfo,
+    markup: Markup = "text",
+) -> FormattedCitations:
+    """One citation, and its reference alone, as a document citing all of `records` gives
+    them: "2018a" and MLA's added title when another work among them would cite the same.
+
+    Only the records in the cited work's `_cite_group` can collide with it, so only those
+    are formatted (the result is the same, and a large corpus stays fast); the
+    reference is rendered on its own, so no "———." stands in for its author. Raises
+    StyleError.
+    """
+    info = style if isinstance(style, StyleInfo) else resolve_style(style)
+    cited = [r for r in records if str(r["id"]) == request.key]
+    if not cited:
+        return format_citations([], [request], info, markup)
+    group = _cite_group(cited[0])
+    related: Sequence[Mapping[str, Any]] = [r for r in records if _cite_group(r) == group]
+    adapted = _adapted_style(info.path)
+    if markup == "markdown":
+        related = _markdown_records(related)
+    with _citeproc_errors(info):
+        parsed = _new_style(info)
+        cite_records, bib_records = _disambiguated(parsed, info, related, markup)
+        citation = _cite_strings(parsed, cite_records, [request], markup, [])[0]
+        alone = [r for r in bib_records if str(r["id"]) == request.key]
+        entries = _bibliography(parsed, adapted, alone, markup) if adapted.has_bibliography else {}
+    return FormattedCitations(
+        style=info,
+        references={key: _polish(text, adapted) for key, text in entries.items()},
+        citations=[_polish(citation, adapted)],
+    )
+
+
+@contextlib.contextmanager
+def _citeproc_errors(info: StyleInfo) -> Iterator[None]:
+    """Turn citeproc-py's failures (it fails on some of the 2,865 styles) into StyleError."""
+    try:
+        yield
+    except StyleError:
+        raise
+    except Exception as error:
+        raise StyleError(
+            f"citeproc-py cannot format with style {info.name!r}: {type(error).__name__}: {error}"
+        ) from error
+
+
+def _polish(text: str, adapted: _AdaptedStyle) -> str:
     """All output fixes: nested quotes, then punctuation."""
-    return fix_punctuation(flip_nested_quotes(text), punctuation_in_quote)
+    nested = nest_quotes(text, adapted.quote_marks)
+    return fix_punctuation(nested, adapted.punctuation_in_quote)
 
 
 _SENTINEL = "\ue000"  # a private-use character standing in for the author names
@@ -582,24 +660,122 @@ def _names_text(style: Any, record: Mapping[str, Any], entry: str, markup: Marku
     return names or None
 
 
-def flip_nested_quotes(text: str) -> str:
-    """Make quotes inside quotes single: ““Quotes” & more” → “‘Quotes’ & more”, as CSL
-    processors do and every style's manual asks (a title with quotes, quoted by the style).
-    Unbalanced quotes are left as they are."""
-    if text.count("“") < 2:
-        return text
+_QUOTE_TERMS = ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
+
+
+def _quote_marks(root: Any, locale: str) -> QuoteMarks:
+    """The quote terms a style uses: its own cs:locale's (for its language or for all),
+    else those of citeproc-py's locale file for its default-locale, else American English."""
+    terms: dict[str, str] = {}
+    language = locale.split("-")[0]
+    ns = {"cs": CSL_NS}
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for element in root.iterfind("cs:locale", ns):
+        if element.get(xml_lang) in (None, locale, language):
+            for term in element.iterfind("cs:terms/cs:term", ns):
+                if term.get("name") in _QUOTE_TERMS and term.text:
+                    terms.setdefault(str(term.get("name")), term.text)
+    for name, text in _locale_quote_terms(locale).items():
+        terms.setdefault(name, text)
+    values = [terms.get(name) for name in _QUOTE_TERMS]
+    return QuoteMarks(*values) if all(values) else QuoteMarks()  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=8)
+def _locale_quote_terms(locale: str) -> dict[str, str]:
+    """The quote terms of citeproc-py's locale file for `locale` ("en" means en-US, as in
+    citeproc-py); empty when there is no such file."""
+    import citeproc
+    from lxml import etree
+
+    folder = Path(citeproc.__file__).parent / "data" / "locales"
+    names = [f"locales-{locale}.xml"]
+    if "-" not in locale:
+        names += sorted(p.name for p in folder.glob(f"locales-{locale}-*.xml"))
+    if locale == "en":
+        names.insert(0, "locales-en-US.xml")
+    for name in names:
+        try:
+            root = etree.parse(str(folder / name)).getroot()
+        except (OSError, etree.XMLSyntaxError):
+            continue
+        return {
+            str(term.get("name")): term.text
+            for term in root.iterfind(f".//{{{CSL_NS}}}term")
+            if term.get("name") in _QUOTE_TERMS and term.text
+        }
+    return {}
+
+
+def quote_marks(style: str | StyleInfo) -> QuoteMarks:
+    """The quotation marks of a style (“ ” and ‘ ’ for American English)."""
+    info = style if isinstance(style, StyleInfo) else resolve_style(style)
+    return _adapted_style(info.path).quote_marks
+
+
+# Quotation marks as they are found in article text and in citeproc's output.
+_DOUBLE_OPEN = "“„"
+_DOUBLE_CLOSE = "”"
+_SINGLE_OPEN = "‘"
+_SINGLE_CLOSE = "’"
+
+
+def nest_quotes(text: str, marks: QuoteMarks = QuoteMarks(), level: int = 0) -> str:
+    """`text` with each quotation's marks set by how deep it is: the outermost in `marks`'
+    outer pair, a quotation inside it in the inner pair, and so on alternating. `level` is
+    how deep `text` itself already is: 1 for a passage that will stand inside the style's
+    marks (see `enclose_quote`).
+
+    Doubles (“ ” and straight ", which open when nothing is glued before them) and singles
+    (‘ ’) are read as quotation marks; a ’ is a closing mark only when a ‘ is open and it
+    is not inside a word, otherwise an apostrophe (can’t, Xinjiang’s), left as it is. A
+    quotation that began before `text` or ends after it (a passage cut from a longer quote)
+    has its lone mark set for `level`.
+    """
+    from tuireader.core.text import opens_quotation
+
     out: list[str] = []
-    depth = 0
-    for char in text:
-        if char == "“":
-            out.append("“" if depth % 2 == 0 else "‘")
-            depth += 1
-        elif char == "”" and depth > 0:
-            depth -= 1
-            out.append("”" if depth % 2 == 0 else "’")
-        else:
+    open_kinds: list[str] = []  # "double" or "single", innermost last
+    for index, char in enumerate(text):
+        kind, opening = _mark_kind(text, index, open_kinds, opens_quotation)
+        if kind is None:
             out.append(char)
-    return "".join(out) if depth == 0 else text
+        elif opening:
+            out.append(marks.pair(level + len(open_kinds))[0])
+            open_kinds.append(kind)
+        else:
+            if kind in open_kinds:
+                while open_kinds.pop() != kind:
+                    pass  # a lone opener inside (a misread apostrophe) closes with it
+            out.append(marks.pair(level + len(open_kinds))[1])
+    return "".join(out)
+
+
+def _mark_kind(
+    text: str, index: int, open_kinds: Sequence[str], opens: Any
+) -> tuple[str | None, bool]:
+    """(kind, opening?) of the quotation mark at `index`; kind None when it is not one."""
+    char = text[index]
+    if char in _DOUBLE_OPEN:
+        return "double", True
+    if char in _DOUBLE_CLOSE:
+        return "double", False
+    if char == '"':
+        return "double", bool(opens(text, index + 1))
+    if char in _SINGLE_OPEN:
+        return "single", True
+    if char in _SINGLE_CLOSE and open_kinds and open_kinds[-1] == "single":
+        inside_word = 0 < index < len(text) - 1 and text[index - 1].isalnum()
+        if not (inside_word and text[index + 1].isalnum()):
+            return "single", False
+    return None, False
+
+
+def enclose_quote(text: str, marks: QuoteMarks = QuoteMarks()) -> str:
+    """A quoted passage in the style's marks, its whitespace runs made single spaces and
+    the quotations inside it given the inner marks: “‘In fact,’ she said.”"""
+    opening, closing = marks.pair(0)
+    return opening + nest_quotes(" ".join(text.split()), marks, level=1) + closing
 
 
 def format_reference(

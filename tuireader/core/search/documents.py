@@ -16,7 +16,8 @@ from typing import Any
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
-from tuireader.core.corpus import Article
+from tuireader.core.corpus import Article, paragraph_layout
+from tuireader.core.names import author_names
 
 # Bump when the schema or the analysis changes: an index with another version is rebuilt.
 SCHEMA_VERSION = 2
@@ -53,10 +54,10 @@ def issued_datetime(issued: str | None) -> datetime | None:
 
 
 def index_fingerprint(article: Article) -> str:
-    """What the indexed documents depend on: the text, the metadata and which paragraphs are
-    furniture. A catalog edit changes it as much as a text edit."""
+    """What the indexed documents depend on: the text, the metadata and how it is cut into
+    paragraphs (which are furniture). A catalog edit changes it as much as a text edit."""
     parts = [article.checksum, json.dumps(article.meta.to_dict(), sort_keys=True)]
-    parts += [str(p.number) for p in article.paragraphs if p.furniture]
+    parts.append(paragraph_layout(article.paragraphs))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -65,7 +66,7 @@ def article_documents(article: Article) -> Iterable[dict[str, Any]]:
     meta = article.meta
     shared: dict[str, Any] = {"doc_id": article.id, "title": article.title}
     if meta.authors:
-        shared["author"] = " ; ".join(meta.authors)
+        shared["author"] = author_names(meta.authors, " ; ")
     if meta.container:
         shared["source"] = meta.container
     issued = issued_datetime(meta.issued)
