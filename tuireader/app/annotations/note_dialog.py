@@ -52,6 +52,24 @@ class NoteEdit:
     tags: list[str]
 
 
+class LabelButton(RadioButton):
+    """A label's radio button that is empty when not chosen: Textual's dims the same dot,
+    which 16 colours and NO_COLOR cannot tell apart, so every label looked chosen."""
+
+    def on_mount(self) -> None:
+        """Draw the button for the initial value."""
+        self._show_value()
+
+    def watch_value(self) -> None:
+        """Redraw the button and announce the change (as RadioButton does)."""
+        self._show_value()
+        super().watch_value()
+
+    def _show_value(self) -> None:
+        self.BUTTON_INNER = "●" if self.value else " "
+        self.refresh()
+
+
 class NoteDialog(ModalScreen[NoteEdit | None]):
     """Edit the label, note and tags of a highlight (or only its tags)."""
 
@@ -180,7 +198,7 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
                         text = Content(name)  # a label from the file is data, not markup
                         if name in colours:
                             text = text.stylize(f"#000000 on {colours[name]}")
-                        yield RadioButton(text, value=name == self.label, name=name, compact=True)
+                        yield LabelButton(text, value=name == self.label, name=name, compact=True)
                 yield self._caption("note-text")
                 yield TextArea(
                     self.note, id="note-text", soft_wrap=True, tab_behavior="focus", compact=True
