@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from tuireader.core.annotations.model import LABEL_NAMES
+from tuireader.core.annotations.labels import LABEL_NAMES
 
 # Footer groups: two keys under one short label, so the reader's footer fits 80 columns.
 PARAGRAPH = Binding.Group("¶", compact=True)

@@ -20,14 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from tuireader.core.annotations.anchoring import Anchor, TextTarget, locate, make_target
+from tuireader.core.annotations.labels import LABEL_NAMES
 from tuireader.core.corpus import Article
 
 SCHEMA_VERSION = 1
 """The version of the annotation file layout this tuireader reads and writes."""
 
-LABEL_NAMES: tuple[str, ...] = ("yellow", "green", "blue", "pink", "orange", "purple")
-"""The highlight labels, in the order of the reader's number keys 1-6. New highlights get
-one of these (the app colours each); a hand-edited file may hold others, which are kept."""
 
 
 class AnnotationError(Exception):
