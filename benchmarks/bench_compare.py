@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tuireader.core.compare.align import Alignment, align, compare, comparison_passages
-from tuireader.core.compare.figures import figure_groups
+from tuireader.core.compare.claims import figure_groups
 from tuireader.core.compare.meaning import Encoder, VectorStore, meaning_vectors
 from tuireader.core.compare.passages import PassageIndex, terms
 from tuireader.core.corpus import Article, load_article

@@ -47,8 +47,9 @@ from tuireader.app.shell.index_status import IndexStatus
 from tuireader.app.shell.render import MATCH_STYLE
 from tuireader.app.state.entities import EntitiesUpdate, run_entity_job
 from tuireader.core.child_job import JobCancelled
-from tuireader.core.entities.extract import ENABLE_ENTITIES_HELP, Mention
+from tuireader.core.entities.extract import ENABLE_ENTITIES_HELP
 from tuireader.core.entities.index import ArticleEntity, Entity, EntityIndex
+from tuireader.core.entities.mention import Mention
 from tuireader.core.settings import DEFAULT_SPACY_MODEL
 from tuireader.core.workspace import Workspace
 
@@ -505,7 +506,7 @@ async def test_while_new_articles_are_extracted_the_others_show_their_entities(t
         await wait_for_entities(pilot)
         assert option_lines(sidebar) == [
             "People · 1",
-            "1 Sayragul Sauytbay",
+            "1 Sauytbay",  # a surname alone, with no full name in its article: its own
             "Places · 1",
             "1 Xinjiang",
         ]

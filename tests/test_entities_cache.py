@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from test_entities_support import ARTICLE_B, FakeDoc, FakeNlp, write_workspace
 
-from tuireader.core.entities.extract import Mention, run_ner
+from tuireader.core.entities.extract import run_ner
 from tuireader.core.entities.index import INDEX_FILE, NER_FILE, EntityIndex
+from tuireader.core.entities.mention import Mention
 from tuireader.core.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -147,7 +148,7 @@ def test_catalog_furniture_change_regroups_without_ner(tmp_path: Path) -> None:
     write_workspace(tmp_path)
     before = EntityIndex.build(Workspace.open(tmp_path), nlp=FakeNlp())
     assert before.find("Sauytbay").articles["b"] == 1  # type: ignore[union-attr]
-    line = "The court heard that Sauytbay crossed the border."
+    line = "The court heard that Sayragul Sauytbay crossed the border."
     (tmp_path / "seeds" / "catalog.yaml").write_text(
         f"articles:\n  b:\n    furniture: [{json.dumps(line)}]\n", encoding="utf-8"
     )

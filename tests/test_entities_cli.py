@@ -53,7 +53,7 @@ def test_one_article(workspace_root: Path, capsys: pytest.CaptureFixture[str]) -
     assert person["paragraphs"] == [2]
     text = (workspace_root / "seeds" / "b.txt").read_text(encoding="utf-8")
     start, end = person["spans"][0]
-    assert text[start:end] == "Sauytbay"
+    assert text[start:end] == "Sayragul Sauytbay"
 
 
 def test_text_output(workspace_root: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tuireader.core.entities.extract import Mention
+from tuireader.core.entities.mention import Mention
 from tuireader.core.workspace import Workspace
 
 # The fake model's "knowledge": whole-word spellings and the label it gives them.
@@ -87,7 +87,7 @@ Uyghur and Kazakh detainees, Sauytbay said, were held together with other Uyghur
 
 ARTICLE_B = """Another view
 
-The court heard that Sauytbay crossed the border.
+The court heard that Sayragul Sauytbay crossed the border.
 
 Uighur families in Xinjiang waited; Uighurs abroad protested. Human Rights Watch asked
 Kazakhstan to protect her.

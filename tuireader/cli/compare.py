@@ -22,9 +22,11 @@ from tuireader.core.compare.align import (
     comparison_meaning,
     load_entity_map,
 )
-from tuireader.core.compare.figures import FigureMatch, figure_groups
+from tuireader.core.compare.claims import FigureGroup, figure_groups
+from tuireader.core.compare.figures import FigureMatch
 from tuireader.core.compare.passages import PassageIndex
 from tuireader.core.corpus import Article
+from tuireader.core.text import plural
 from tuireader.core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -75,7 +77,11 @@ def register(subparsers: Any) -> None:
     similar_parser.set_defaults(handler=run_similar)
 
     figures_parser = subparsers.add_parser(
-        "figures", help="figures that several articles give for the same thing"
+        "figures",
+        help="claims several articles make with figures (what, whose, when), disagreements first",
+    )
+    figures_parser.add_argument(
+        "--differ-only", action="store_true", help="only the claims whose figures disagree"
     )
     figures_parser.add_argument("--json", action="store_true", help="machine-readable output")
     figures_parser.set_defaults(handler=run_figures)
@@ -156,22 +162,73 @@ def run_similar(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def run_figures(args: argparse.Namespace, workspace: Workspace) -> int:
-    """List figures that several articles give for the same thing, across the workspace."""
+    """List claims several articles make with figures, disagreements first."""
     articles = workspace.articles
     report_load_warnings(workspace)
     groups = figure_groups(articles)
+    if args.differ_only:
+        groups = [group for group in groups if not group.agree]
     if args.json:
         print_json([group.to_dict() for group in groups])
         return 0
-    if not groups:
-        print("No figures shared across articles.")
-    for group in groups:
-        state = "agree" if group.agree else "DIFFER"
-        print(f"{state}: {len(group.article_ids)} articles")
-        for figure in group.figures:
-            print(_wrap(f"{figure.article_id} ¶{figure.paragraph}: {figure.label}", "  ", "    "))
-        print()
+    print("\n".join(format_figure_groups(groups, args.differ_only)))
     return 0
+
+
+def format_figure_groups(groups: list[FigureGroup], differ_only: bool = False) -> list[str]:
+    """The text report of corpus-wide figure claims: disagreements, then agreements."""
+    differ = [group for group in groups if not group.agree]
+    agree = [group for group in groups if group.agree]
+    if not groups:
+        return [
+            "No figure claims disagree across articles."
+            if differ_only
+            else ("No figure claims shared across articles.")
+        ]
+    lines = [
+        _wrap(
+            f"{plural(len(groups), 'claim')} made by several articles: {len(differ)} disagree"
+            + ("" if differ_only else f", {len(agree)} agree")
+            + ". A claim is what a figure counts, whose, when and which kind of quantity "
+            "(total, change, rate, share, rank); two disagree when no value fits both, "
+            "qualifiers (about, nearly, up to) and ranges allowed.",
+            "",
+        ),
+        "",
+    ]
+    for title, part in (("Disagree", differ), ("Agree", agree)):
+        if not part:
+            continue
+        lines.append(f"{title}:")
+        for group in part:
+            lines.extend(_claim_group_lines(group))
+    return lines
+
+
+def _claim_group_lines(group: FigureGroup) -> list[str]:
+    state = "agree" if group.agree else "DIFFER"
+    first = group.claims[0] if group.claims else None
+    what = ""
+    if first is not None:
+        parts = [first.counted_text, first.scope_text]
+        if first.subject_text:
+            parts.append(f"of {first.subject_text}")
+        if first.period:
+            parts.append(f"({first.period_text or first.period})")
+        what = " " + " ".join(part for part in parts if part) + f", {first.quantity}"
+    lines = [_wrap(f"  {state}: {len(group.article_ids)} articles —{what}", "", "    ")]
+    for figure in group.figures:
+        value = " ".join(part for part in (figure.qualifier or "", figure.text) if part)
+        lines.append(
+            _wrap(
+                f"{figure.article_id} ¶{figure.paragraph}: {value} — "
+                f"{_excerpt(figure.sentence, 200)}",
+                "    ",
+                "      ",
+            )
+        )
+    lines.append("")
+    return lines
 
 
 def format_comparison(result: Comparison) -> list[str]:

@@ -14,8 +14,8 @@ from typing import Any
 
 from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings, warn
 from tuireader.cli.output import one_line
-from tuireader.core.entities.extract import KINDS
 from tuireader.core.entities.index import KIND_NAMES, ArticleEntity, Entity, EntityIndex
+from tuireader.core.entities.mention import KINDS
 from tuireader.core.workspace import Workspace
 
 PROGRESS_EVERY_S = 2.0

@@ -306,13 +306,13 @@ def _block_paragraphs(text: str, block: list[tuple[int, int]]) -> list[tuple[int
     return [(block[0][0], block[-1][1])]
 
 
-def _normal(text: str) -> str:
+def normal_line(text: str) -> str:
     """Lowercase, straight quotes, single spaces: for comparing titles and lines."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return " ".join(text.lower().split())
 
 
-def _is_heading_like(text: str) -> bool:
+def is_heading_like(text: str) -> bool:
     """A short line without sentence punctuation: a title, section name or label."""
     return len(text.split()) <= 12 and not _SENTENCE_END.search(text.strip())
 
@@ -353,14 +353,14 @@ def _furniture_reasons(
     """Why each paragraph is furniture (None: it is not), and the indexes of the
     paragraphs that are the title line (the first one is not furniture: it is the
     headline)."""
-    extra = {_normal(line) for line in extra_lines}
-    normal_title = _normal(title) if title else None
+    extra = {normal_line(line) for line in extra_lines}
+    normal_title = normal_line(title) if title else None
     headlines: set[int] = set()
     in_tail = False
     before_body = True
     reasons: list[str | None] = []
     for index, chunk in enumerate(chunks):
-        normal = _normal(chunk)
+        normal = normal_line(chunk)
         reason: str | None = None
         if in_tail:
             reason = "after paywall or author bio"
@@ -379,7 +379,7 @@ def _furniture_reasons(
             headlines.add(index)
         elif _BYLINE.match(chunk.strip()):
             reason = "byline"
-        elif before_body and _is_heading_like(chunk):
+        elif before_body and is_heading_like(chunk):
             reason = "section or navigation line"
         if reason is None and len(chunk.split()) >= 25:
             before_body = False
@@ -398,7 +398,7 @@ def _counted_by_readers(
     right before its credit line) and the standfirst (`_standfirst`).
     """
     counted = [
-        reason is None and index not in headlines and not _is_heading_like(chunk)
+        reason is None and index not in headlines and not is_heading_like(chunk)
         for index, (chunk, reason) in enumerate(zip(chunks, reasons, strict=True))
     ]
     for index in range(len(chunks) - 1):

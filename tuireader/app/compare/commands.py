@@ -23,7 +23,7 @@ from tuireader.core.corpus import Article
 if TYPE_CHECKING:
     from textual.app import App
 
-    from tuireader.core.compare.figures import FigureGroup
+    from tuireader.core.compare.claims import FigureGroup
     from tuireader.core.compare.passages import PassageIndex
 
 
@@ -54,7 +54,7 @@ class SessionIndexes:
 
     def figure_groups(self, articles: Mapping[str, Article]) -> list[FigureGroup]:
         """Figures several articles give for the same thing (call from a thread)."""
-        from tuireader.core.compare.figures import figure_groups
+        from tuireader.core.compare.claims import figure_groups
 
         with self._figure_lock:
             if self._groups is None or self._groups[0] is not articles:

@@ -31,7 +31,8 @@ from tuireader.core.text import plural
 
 if TYPE_CHECKING:
     from tuireader.core.compare.align import Comparison
-    from tuireader.core.compare.figures import Figure, FigureGroup, FigureMatch
+    from tuireader.core.compare.claims import FigureGroup
+    from tuireader.core.compare.figures import Figure, FigureMatch
 
 RELATION_LABELS = {"same": "same", "consistent": "overlap", "differ": "DIFFER"}
 """How a relation reads in the table (a difference in capitals, for NO_COLOR): the same

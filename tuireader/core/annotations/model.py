@@ -27,7 +27,6 @@ SCHEMA_VERSION = 1
 """The version of the annotation file layout this tuireader reads and writes."""
 
 
-
 class AnnotationError(Exception):
     """Base class for annotation problems a user or the UI should be told about."""
 

@@ -32,12 +32,12 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tuireader.core.compare.claims import match_figures
 from tuireader.core.compare.figures import (
     MATCHED_KINDS,
     Figure,
     FigureMatch,
     extract_figures,
-    match_figures,
 )
 from tuireader.core.compare.passages import (
     GENERAL_WORDS,

@@ -7,6 +7,10 @@ optional qualifier ("nearly", "up to") and the content words around it. Two sour
 same figure when those words agree; their values then agree, are consistent (ranges or
 qualifiers overlap), or differ. Years and dates are extracted (so they are never mistaken
 for counts) but never matched.
+
+What a figure *claims* (whose, when, which kind of quantity) is read in claims.py: between
+two articles a "differ" pair whose claims are known to be about different things is not
+reported, and corpus-wide groups (`figure_groups`) are built from comparable claims only.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from tuireader.core.compare.passages import STOPWORDS, idf_weights, stem_word, term_tokens, word_set
+from tuireader.core.compare.passages import STOPWORDS, stem_word, term_tokens, word_set
 from tuireader.core.corpus import Article, Paragraph
 from tuireader.core.text import sentence_spans, starts_sentence
 
@@ -30,9 +34,9 @@ MATCHED_KINDS = frozenset({"count", "percent", "money", "duration"})
 DEFAULT_MATCH_THRESHOLD = 0.4
 MIN_CONTEXT = 0.1  # IDF-weighted Dice of the words around two figures, at the least
 MIN_CONTEXT_DURATION = 0.25
-RARE_CONTEXT = 8  # corpus-wide blocking: a figure's rarest context words that may link it
 MAX_RATIO = 10.0  # values further apart than this are figures for different things
 CONTEXT_WORDS = 12  # content words either side of a number, within its sentence
+CONTEXT_CHARS = 400  # text either side that is read for them (12 words fit in far less)
 
 _ONES = {
     "one": 1,
@@ -303,36 +307,6 @@ class FigureMatch:
         }
 
 
-@dataclass(frozen=True)
-class FigureGroup:
-    """Figures from several articles that count the same thing (corpus-wide view)."""
-
-    figures: tuple[Figure, ...]
-
-    @property
-    def article_ids(self) -> tuple[str, ...]:
-        """The articles the figures come from, in order of first appearance."""
-        return tuple(dict.fromkeys(figure.article_id for figure in self.figures))
-
-    @property
-    def agree(self) -> bool:
-        """True when every two figures from different articles are consistent."""
-        return all(
-            relation(x, y) != "differ"
-            for i, x in enumerate(self.figures)
-            for y in self.figures[i + 1 :]
-            if x.article_id != y.article_id
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The group as a plain dict (for JSON output)."""
-        return {
-            "articles": list(self.article_ids),
-            "agree": self.agree,
-            "figures": [figure.to_dict() for figure in self.figures],
-        }
-
-
 def parse_number(text: str) -> float | None:
     """The value of a number written in digits or words: "2,000", "1.5", "twenty-one",
     "a hundred". None when `text` is not a number."""
@@ -409,7 +383,7 @@ def _range_of(
     second_item: tuple[Figure, int, int],
 ) -> Figure | None:
     """The range two neighbouring figures give, or None when they are two figures."""
-    (first, sentence_start, sentence_end), (second, second_sentence, _) = first_item, second_item
+    (first, sentence_start, _), (second, second_sentence, _) = first_item, second_item
     if sentence_start != second_sentence or second.kind not in MATCHED_KINDS:
         return None
     if first.kind != second.kind and first.kind != "count":
@@ -432,7 +406,6 @@ def _range_of(
         low *= scale  # "between 1 and 1.5 million"
     if high <= low:
         return None
-    after = text[second.end - offset : sentence_end]
     return replace(
         second,
         start=first.start,
@@ -440,7 +413,7 @@ def _range_of(
         value=low,
         high=high,
         qualifier=first.qualifier,
-        context=_context(before, after, second.head),
+        context=frozenset(),  # set by _bound_contexts
     )
 
 
@@ -455,11 +428,14 @@ def _bound_contexts(text: str, offset: int, found: list[tuple[Figure, int, int]]
     figures = [figure for figure, _, _ in found]
     quantities = [item for item in found if item[0].kind in MATCHED_KINDS]
     bounded: dict[int, Figure] = {}
-    for position, (figure, sentence_start, _) in enumerate(quantities):
+    # Each quantity's context is worked out here, once (figures are made without one).
+    for position, (figure, sentence_start, sentence_end) in enumerate(quantities):
+        end = sentence_end
         if position + 1 < len(quantities) and quantities[position + 1][1] == sentence_start:
-            before = text[sentence_start : figure.start - offset]
-            after = text[figure.end - offset : quantities[position + 1][0].start - offset]
-            bounded[figure.start] = replace(figure, context=_context(before, after, figure.head))
+            end = quantities[position + 1][0].start - offset
+        before = text[sentence_start : figure.start - offset]
+        after = text[figure.end - offset : end]
+        bounded[figure.start] = replace(figure, context=_context(before, after, figure.head))
     return [bounded.get(figure.start, figure) for figure in figures]
 
 
@@ -467,6 +443,12 @@ def _context(before: str, after: str, head: frozenset[str]) -> frozenset[str]:
     """Stems of the content words around a number, CONTEXT_WORDS either side. The noun is
     compared on its own (in the context it would count twice), and qualifiers and number
     words say how much, not what."""
+    # Only the text near the number can hold its CONTEXT_WORDS: tokenising a long
+    # sentence whole was most of the cost of extraction over a corpus.
+    if len(before) > CONTEXT_CHARS:
+        before = before[-CONTEXT_CHARS:].split(None, 1)[-1]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS].rsplit(None, 1)[0]
     left = term_tokens(before)[-CONTEXT_WORDS:]
     right = term_tokens(after)[:CONTEXT_WORDS]
     return frozenset(term for term, _ in left + right) - head - _QUALIFIER_STEMS
@@ -567,7 +549,9 @@ def _make_figure(
         qualifier=qualifier,
         noun=noun,
         head=head,
-        context=_context(before, after, head),
+        # Set by _bound_contexts for quantities; years, dates, ages and times are never
+        # matched, so their words are not needed.
+        context=frozenset(),
         sentence=text[sentence_start:sentence_end].strip(),
         sentence_start=paragraph.start + sentence_start,
     )
@@ -611,7 +595,7 @@ def _looks_plural(word: str) -> bool:
     )
 
 
-def _close_words(x: str, y: str) -> bool:
+def close_stems(x: str, y: str) -> bool:
     """Two stems name the same thing: equal, an inflection apart, or a variant spelling."""
     if x == y:
         return True
@@ -635,7 +619,9 @@ def _common_prefix(x: str, y: str) -> str:
     return x[:length]
 
 
-def _dice(xs: frozenset[str], ys: frozenset[str], idf: Mapping[str, float] | None = None) -> float:
+def weighted_dice(
+    xs: frozenset[str], ys: frozenset[str], idf: Mapping[str, float] | None = None
+) -> float:
     """Dice overlap of two stem sets, each word weighted by its IDF when given (so the
     words every sentence of the story has, like its country, count for little)."""
     if not xs or not ys:
@@ -662,13 +648,13 @@ def close_word_map(vocabulary_a: Iterable[str], vocabulary_b: Iterable[str]) -> 
         if len(word) < 5:
             continue
         for candidate in by_letter.get(word[0], ()):
-            if _close_words(word, candidate):
+            if close_stems(word, candidate):
                 mapping[word] = candidate
                 break
     return mapping
 
 
-def _canonical(figure: Figure, mapping: Mapping[str, str]) -> Figure:
+def canonical_figure(figure: Figure, mapping: Mapping[str, str]) -> Figure:
     if not mapping:
         return figure
     return replace(
@@ -706,7 +692,7 @@ def _cross_heads(a: Figure, b: Figure) -> frozenset[str]:
     for one, other in ((a, b), (b, a)):
         noun = _noun_stem(one)
         if noun and noun not in _GENERIC_HEADS:
-            found.update(word for word in other.context if _close_words(noun, word))
+            found.update(word for word in other.context if close_stems(noun, word))
     return frozenset(found)
 
 
@@ -721,7 +707,7 @@ def _head_similarity(a: Figure, b: Figure) -> float | None:
     """How alike the counted nouns are; None when either figure has no noun."""
     if not a.head or not b.head:
         return None
-    similarity = _dice(a.head, b.head)
+    similarity = weighted_dice(a.head, b.head)
     if similarity == 0 and _cross_heads(a, b):
         return CROSS_HEAD
     if similarity == 0 and (a.head & _GENERIC_HEADS or b.head & _GENERIC_HEADS):
@@ -756,10 +742,10 @@ def figure_similarity(
     if not comparable(a, b) or not plausible_ratio(a, b):
         return 0.0
     if close_words:
-        b = _canonical(b, close_word_map(a.head | a.context, b.head | b.context))
+        b = canonical_figure(b, close_word_map(a.head | a.context, b.head | b.context))
     # A head seen in the other's window is a shared word of the two windows.
     cross = _cross_heads(a, b) if a.head and b.head else frozenset()
-    context = _dice(a.context | cross, b.context | cross, idf)
+    context = weighted_dice(a.context | cross, b.context | cross, idf)
     # "two months" and "9 months" share a unit, which any two durations may: they need
     # more of their sentence in common than counts of people do.
     if context < (MIN_CONTEXT_DURATION if a.kind == "duration" else MIN_CONTEXT):
@@ -798,121 +784,3 @@ def relation(a: Figure, b: Figure) -> str:
 
 def _equal(x: float, y: float) -> bool:
     return abs(x - y) <= 0.005 * max(abs(x), abs(y), 1e-9)
-
-
-def match_figures(
-    figures_a: Iterable[Figure],
-    figures_b: Iterable[Figure],
-    threshold: float = DEFAULT_MATCH_THRESHOLD,
-) -> list[FigureMatch]:
-    """Pair figures of two sources that count the same thing, best pairs first taken, each
-    figure used once. Returned in the order of the first source's text."""
-    list_a = [figure for figure in figures_a if figure.kind in MATCHED_KINDS]
-    list_b = [figure for figure in figures_b if figure.kind in MATCHED_KINDS]
-    # Map b's words onto a's close spellings once, not for every pair.
-    mapping = close_word_map(
-        {w for f in list_a for w in f.head | f.context},
-        {w for f in list_b for w in f.head | f.context},
-    )
-    mapped_b = [(_canonical(y, mapping), y) for y in list_b]
-    idf = idf_weights([f.context for f in list_a] + [m.context for m, _ in mapped_b])
-    candidates = []
-    for x in list_a:
-        for mapped, y in mapped_b:
-            score = figure_similarity(x, mapped, idf, close_words=False)
-            if score >= threshold:
-                candidates.append((score, x, y))
-    candidates.sort(key=lambda item: (-item[0], item[1].start, item[2].start))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    matches = []
-    for score, x, y in candidates:
-        if x.start in used_a or y.start in used_b:
-            continue
-        used_a.add(x.start)
-        used_b.add(y.start)
-        matches.append(FigureMatch(x, y, score, relation(x, y)))
-    matches.sort(key=lambda match: (match.a.start, match.b.start))
-    return matches
-
-
-def figure_groups(
-    articles: Mapping[str, Article] | Iterable[Article],
-    threshold: float = DEFAULT_MATCH_THRESHOLD,
-) -> list[FigureGroup]:
-    """Corpus-wide: groups of figures from different articles that count the same thing.
-
-    Only figures with a noun take part (a bare number cannot be told apart across a corpus).
-    Candidates are blocked by a shared head stem plus one of their rarest context words, so
-    the cost grows with the figures per block, not with the square of all figures. Each
-    figure is linked only to its best match in each other article, so groups chain less,
-    and never into a group that already holds a figure of its article. Groups are connected
-    components of those links; the most widely sourced come first.
-    """
-    pool = list(articles.values()) if isinstance(articles, Mapping) else list(articles)
-    figures = [
-        figure
-        for article in pool
-        for figure in extract_figures(article)
-        # Durations ("three months") are too alike across a corpus to group by words.
-        if figure.kind in MATCHED_KINDS and figure.kind != "duration" and figure.head
-    ]
-    parent = list(range(len(figures)))
-
-    def find(item: int) -> int:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    idf = idf_weights([figure.context for figure in figures])
-    # Candidates share a head stem and one of their rarest context words: a news corpus
-    # uses the same nouns ("people", "copies") for a great many different quantities.
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for number, figure in enumerate(figures):
-        rare = sorted(figure.context, key=lambda word: (-idf.get(word, 0.0), word))[:RARE_CONTEXT]
-        for stem in figure.head:
-            for word in rare:
-                blocks[stem, word].append(number)
-    # best[(figure, other article)] = (score, partner)
-    best: dict[tuple[int, str], tuple[float, int]] = {}
-    seen: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        for i, x_number in enumerate(members):
-            x = figures[x_number]
-            for y_number in members[i + 1 :]:
-                y = figures[y_number]
-                if x.article_id == y.article_id or (x_number, y_number) in seen:
-                    continue
-                seen.add((x_number, y_number))
-                score = figure_similarity(x, y, idf, close_words=False)
-                if score < threshold:
-                    continue
-                for one, other in ((x_number, y_number), (y_number, x_number)):
-                    key = (one, figures[other].article_id)
-                    if key not in best or score > best[key][0]:
-                        best[key] = (score, other)
-    # Strongest links first; a link that would put two figures of one article in a group
-    # is left out (an article gives one figure for a thing: chains through other
-    # articles would otherwise join "nearly 1 million" and "200,000" ethnic Kazakhs).
-    sources: dict[int, set[str]] = {n: {f.article_id} for n, f in enumerate(figures)}
-    links = sorted(
-        {(score, min(n, p), max(n, p)) for (n, _), (score, p) in best.items()},
-        key=lambda link: (-link[0], link[1], link[2]),
-    )
-    for _, number, partner in links:
-        root, other_root = find(number), find(partner)
-        if root == other_root or sources[root] & sources[other_root]:
-            continue
-        parent[root] = other_root
-        sources[other_root] |= sources.pop(root)
-    components: dict[int, list[Figure]] = defaultdict(list)
-    for number, figure in enumerate(figures):
-        components[find(number)].append(figure)
-    groups = [
-        FigureGroup(tuple(members))
-        for members in components.values()
-        if len({figure.article_id for figure in members}) >= 2
-    ]
-    groups.sort(key=lambda group: (-len(group.article_ids), group.figures[0].article_id))
-    return groups

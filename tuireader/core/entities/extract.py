@@ -16,6 +16,7 @@ Two layers, kept apart on purpose:
 from __future__ import annotations
 
 import bisect
+import html
 import json
 import multiprocessing
 import os
@@ -28,7 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from tuireader.core.corpus import Article, Paragraph
+from tuireader.core.corpus import Article, Paragraph, is_heading_like, normal_line
+from tuireader.core.entities.mention import HONORIFICS, NAME_KINDS, Mention
+from tuireader.core.entities.resolve import resolve_found
 
 # spaCy label -> tuireader kind. GPE and LOC are both "places" to a reader; the numeric
 # labels are "figures", kept apart from names (they are never merged by similarity).
@@ -44,8 +47,6 @@ LABEL_KINDS: dict[str, str] = {
     "PERCENT": "FIGURE",
     "CARDINAL": "FIGURE",
 }
-KINDS = ("PERSON", "ORG", "PLACE", "GROUP", "DATE", "FIGURE")
-NAME_KINDS = frozenset({"PERSON", "ORG", "PLACE", "GROUP"})
 
 # Pipes the NER component does not need: en_core_web_* models give `ner` its own tok2vec,
 # so excluding the rest leaves the same entities (measured: 9,367 of 9,368 spans identical on
@@ -86,6 +87,33 @@ _ORG_HEADS = frozenset(
 )
 # Descriptive words the model glues to a group or place: "Ethnic Kazakhs" is "Kazakhs".
 _LEADING_DESCRIPTORS = frozenset({"ethnic"})
+# A date the model read as a name at the start of a sentence: "Mid-2018", "Early 2005".
+# A month alone is left alone: "May" is also a surname.
+_MONTH = r"(?:jan|feb|march|april|may|june|july|aug|sept?|oct|nov|dec)[a-z]*"
+_DATE_NAME = re.compile(
+    rf"(?:(?:mid|early|late|end|start)[- ]?)?(?:\d{{4}}s?|\d{{2}}s)"
+    rf"|(?:mid|early|late)[- ]?{_MONTH}(?: \d{{4}})?|{_MONTH} \d{{4}}",
+    re.IGNORECASE,
+)
+# A plural acronym is a common noun ("MPs", "MEPs", "CEOs"), never an organisation's name.
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,5}s")
+# Words that open a job title ("Foreign Minister"): a name ending in one, followed in the
+# text by the title's head, is a truncated title ("Kazakh Foreign" of "Kazakh Foreign
+# Minister ..."), not a name.
+_TITLE_OPENERS = frozenset(
+    {"foreign", "prime", "deputy", "vice", "interior", "defence", "defense", "finance"}
+    | {"home", "trade", "health", "justice", "education", "culture", "economy", "energy"}
+    | {"environment", "agriculture", "transport", "shadow", "chief", "first"}
+)
+_TITLE_HEADS = frozenset({"minister", "ministry", "secretary", "president", "office"})
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+# Party names the small model cuts in two ("Liberal" ORG, "Democrat" NORP), or of which it
+# keeps only the second word ("the Liberal Democrats" -> "Democrats").
+_PARTY_FIRST = frozenset({"liberal", "social", "christian"})
+_PARTY_SECOND = re.compile(r"Democrats?|Democratic")
+# HTML character references left in imported text ("AT&amp;T", "&lt;"): decoded for the
+# model and in spellings.
+_HTML_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _OPEN_QUOTES = '“«‘"'
 _CLOSE_QUOTES = '”»’"'
 
@@ -113,18 +141,6 @@ class RawEntity:
     start: int
     end: int
     label: str
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A kept, cleaned entity mention in one article."""
-
-    text: str  # the spelling, whitespace collapsed (a name may wrap across lines)
-    kind: str  # one of KINDS
-    label: str  # the spaCy label (GPE vs LOC, MONEY vs PERCENT...)
-    start: int  # offsets in the article text, trimmed to the cleaned spelling
-    end: int
-    paragraph: int  # 1-based paragraph number
 
 
 class ModelUnavailable(Exception):
@@ -282,9 +298,23 @@ def _job(article: Article) -> _Job:
     offsets: list[int] = []
     for paragraph in article.paragraphs:
         for start, end in chunk_spans(article.text, paragraph.start, paragraph.end):
-            texts.append(article.text[start:end])
+            texts.append(decode_entities_in_place(article.text[start:end]))
             offsets.append(start)
     return texts, offsets
+
+
+def decode_entities_in_place(text: str) -> str:
+    """HTML character references decoded for the model, each padded with spaces to its own
+    length so that offsets into the article text stay valid ("&amp;" -> "&    ")."""
+    if "&" not in text:
+        return text
+
+    def decoded(match: re.Match[str]) -> str:
+        value = html.unescape(match.group())
+        fits = len(value) <= len(match.group())
+        return value.ljust(len(match.group())) if fits else match.group()
+
+    return _HTML_ENTITY.sub(decoded, text)
 
 
 def _worker_init() -> None:
@@ -428,9 +458,13 @@ def _is_abbreviation(piece: str) -> bool:
 
 
 def to_mentions(article: Article, raw: Iterable[RawEntity]) -> list[Mention]:
-    """Cleaned mentions of the kept labels, outside furniture paragraphs, in text order."""
+    """Cleaned mentions of the kept labels, in text order, outside furniture paragraphs and
+    outside the headline and section headings (`is_heading_paragraph`): a heading repeats
+    the body's names out of any sentence, and its fragments ("Ad sales boost Time Warner")
+    are where the model errs most. HTML character references are decoded in spellings."""
     paragraphs = article.paragraphs
     starts = [p.start for p in paragraphs]
+    headings = {p.number for p in paragraphs if is_heading_paragraph(article, p)}
     mentions: list[Mention] = []
     seen: set[tuple[int, int]] = set()
     for entity in sorted(raw, key=lambda e: (e.start, e.end)):
@@ -440,15 +474,86 @@ def to_mentions(article: Article, raw: Iterable[RawEntity]) -> list[Mention]:
         paragraph = _paragraph_of(paragraphs, starts, entity.start)
         if paragraph is None or paragraph.furniture or entity.end > paragraph.end:
             continue
+        if paragraph.number in headings:
+            continue
         span = clean_span(article.text, entity.start, entity.end, entity.label)
         if span is not None and kind in NAME_KINDS:
             span = refine_name_span(article.text, span[0], span[1], kind)
+        if span is not None and kind in NAME_KINDS:
+            span = _party_span(article.text, span[0], span[1], paragraph.start)
+        if span is not None and kind in NAME_KINDS:
+            span = _trim_plural_acronym(article.text, span[0], span[1])
         if span is None or span in seen:
             continue
+        label = entity.label
+        spelling = html.unescape(" ".join(article.text[span[0] : span[1]].split()))
+        if kind in NAME_KINDS and _DATE_NAME.fullmatch(spelling):
+            kind = label = "DATE"  # "Mid-2018" opening a sentence, read as an organisation
+        words = spelling.split()
+        if kind in NAME_KINDS and _is_titled_name(words):
+            kind = "PERSON"  # "Mr Ebbers" read as an organisation
+        if kind in NAME_KINDS and _is_junk_name(article.text, span[1], spelling):
+            continue
+        # A span grown over the one before it ("Liberal" + "Democrat") replaces it.
+        while mentions and span[0] <= mentions[-1].start and mentions[-1].end <= span[1]:
+            seen.discard((mentions[-1].start, mentions[-1].end))
+            mentions.pop()
         seen.add(span)
-        spelling = " ".join(article.text[span[0] : span[1]].split())
-        mentions.append(Mention(spelling, kind, entity.label, span[0], span[1], paragraph.number))
+        mentions.append(Mention(spelling, kind, label, span[0], span[1], paragraph.number))
     return mentions
+
+
+def is_heading_paragraph(article: Article, paragraph: Paragraph) -> bool:
+    """The article's title line, or a short line without sentence punctuation that readers
+    do not count as a paragraph (a section heading): the corpus's own rules for both."""
+    if article.meta.title and normal_line(paragraph.text) == normal_line(article.meta.title):
+        return True
+    return paragraph.locator is None and is_heading_like(paragraph.text)
+
+
+def _is_titled_name(words: list[str]) -> bool:
+    """ "Mr Ebbers", "Dr Rowan Williams": an honorific and a short name; not "Mr Brown's
+    International Finance Facility" (a possessive makes it a thing of his)."""
+    if not 2 <= len(words) <= 4 or words[0].rstrip(".").casefold() not in HONORIFICS:
+        return False
+    return not any(_POSSESSIVE.search(word) for word in words[1:-1])
+
+
+def _trim_plural_acronym(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Without a trailing plural acronym, a common noun ("Lib Dem MPs" -> "Lib Dem");
+    None when that is all there is ("MPs")."""
+    piece = text[start:end]
+    words = piece.split()
+    if not words or not _PLURAL_ACRONYM.fullmatch(words[-1]):
+        return start, end
+    if len(words) == 1:
+        return None
+    cut = piece.rstrip()[: -len(words[-1])].rstrip()
+    return start, start + len(cut)
+
+
+def _is_junk_name(text: str, end: int, spelling: str) -> bool:
+    """A name-shaped fragment that names nothing: a job title cut before its head noun
+    ("Kazakh Foreign" of "Kazakh Foreign Minister Kairat ...")."""
+    words = spelling.split()
+    following = _NEXT_WORD.match(text, end)
+    return (
+        words[-1].casefold() in _TITLE_OPENERS
+        and following is not None
+        and following.group(1).casefold() in _TITLE_HEADS
+    )
+
+
+def _party_span(text: str, start: int, end: int, floor: int) -> tuple[int, int]:
+    """ "Democrat(s)" right after "Liberal" (or "Social", "Christian") grows to the party's
+    whole name, "Liberal Democrats"; any other span is returned as it is."""
+    words = text[start:end].split()
+    if len(words) != 1 or not _PARTY_SECOND.fullmatch(words[0]):
+        return start, end
+    match = re.search(r"([A-Z][a-z]+) $", text[max(floor, start - 16) : start])
+    if match and match.group(1).casefold() in _PARTY_FIRST:
+        return start - len(match.group(0)), end
+    return start, end
 
 
 def _paragraph_of(paragraphs: list[Paragraph], starts: list[int], offset: int) -> Paragraph | None:
@@ -511,13 +616,18 @@ def find_missed_mentions(article: Article, lexicon: Lexicon, taken: list[Mention
     """Occurrences in the body text of spellings the model recognised elsewhere in the
     corpus but missed here (the small model finds about two thirds of the mentions of a
     rare name). Case-sensitive, whole words, longest spelling first, never overlapping a
-    mention already found.
+    mention already found. Each is resolved within the article like the others
+    (`resolve.resolve_found`): a surname found so links to the full name the article
+    introduces, never to a namesake elsewhere.
     """
+
     if not lexicon.entries:
         return []
     occupied = sorted((m.start, m.end) for m in taken)
     found: list[Mention] = []
     for paragraph in article.body_paragraphs:
+        if is_heading_paragraph(article, paragraph):
+            continue  # headings give no entities (see `to_mentions`)
         tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(paragraph.text)]
         i = 0
         while i < len(tokens):
@@ -546,7 +656,7 @@ def find_missed_mentions(article: Article, lexicon: Lexicon, taken: list[Mention
                 i += size - 1
                 break
             i += 1
-    return found
+    return resolve_found(taken, found) if found else found
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:

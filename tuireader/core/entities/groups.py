@@ -17,16 +17,15 @@ Decided by the data, never by a list of names:
    differ in skeleton or word count; Williams/Walliams and Miller/Millar are not anchored.
 3. **Plurals of groups and places** (Kazakhs/Kazakh, Muslims/Muslim) join; not of people
    (Williams/William) or organisations (Times/Time, Simpsons/Simpson).
-4. **Short forms** join full names when unambiguous: a one-word name equal to the first or last
-   word of the full names of exactly one group ("Sauytbay" → "Sayragul Sauytbay"), or of one
-   group written beside nearly all its mentions ("Blair" → "Tony Blair", not "Cherie
-   Blair"). People join so; organisations only when the full name is written beside most of
-   the short form's mentions (Commission → European Commission; not Fed → Fed Cup); across
-   kinds only a surname joins a person, on the same condition or when it is no commoner
-   than the full name ("Samarkan", labelled ORG, → "Kayrat Samarkan"). Places and groups
-   never gain short forms: "Asia" is not "Central Asia". Acronyms join the one same-kind
-   name whose initials they spell when the two are written together at least once ("RFA" →
-   "Radio Free Asia").
+4. **Short forms of people** are resolved inside their own article only (`resolve`): "Mr
+   Blair" and "Blair" join the "Tony Blair" that article introduces, and a bare "Brown" in
+   an article that names no fuller Brown stays an entity of its own, never joined to a
+   namesake of another article. Organisations' short forms join across articles when the
+   full name is written beside most of their mentions (Commission → European Commission;
+   not Fed → Fed Cup). Places and groups never gain short forms: "Asia" is not "Central
+   Asia". Acronyms join the one same-kind name whose initials they spell when the two are
+   written together at least once ("RFA" → "Radio Free Asia"), and, inside an article, the
+   name they follow in brackets ("Radio Free Europe/Radio Liberty (RFE/RL)").
 5. **Official names** join their country: a place "... Republic of Y" joins the place "Y"
    ("Republic of Kazakhstan", "People's Republic of China"); the short name names it.
 6. **Dates and figures** are grouped by exact (folded) text only: "2018" is not "2019".
@@ -35,8 +34,8 @@ Kinds the small model gets wrong are corrected from the data: a one-word name wh
 among its spellings ("Kazakh"/"Kazakhs") or that is the stem of a place "<stem>stan"
 ("Kyrgyz"/"Kyrgyzstan") is a GROUP; a full name whose short forms are mostly PERSON and that
 holds no organisation word is a PERSON ("Kassym-Jomart Tokayev", once ORG, "Tokayev" PERSON).
-Before grouping, `refine_mentions` strips a place glued before a name and drops a lone common
-word called a person once ("Belt").
+Before grouping, `refine_mentions` strips a place glued before a name, drops a lone common
+word called a person once ("Belt"), splits "X and Y" and resolves each article's short forms.
 
 The canonical name is the most frequent full (multi-word) spelling, or the most frequent
 spelling when all are one word; the entity's kind is the kind most of its full-form mentions
@@ -69,7 +68,15 @@ from pathlib import Path
 import yaml
 from rapidfuzz.distance import Levenshtein
 
-from tuireader.core.entities.extract import KINDS, NAME_KINDS, Mention
+from tuireader.core.entities.mention import KINDS, NAME_KINDS, Mention
+from tuireader.core.entities.resolve import (
+    FUNCTION_WORDS,
+    ORG_WORDS,
+    initials,
+    match_key,
+    resolve_article,
+    strip_titles,
+)
 from tuireader.core.text import fold
 from tuireader.core.yamlfile import load_yaml
 
@@ -88,7 +95,7 @@ _H_AFTER = re.compile(r"(?<=[kgz])h")
 _NON_LETTER = re.compile(r"[^a-z'\s-]")
 _ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,6}")
 _OFFICIAL = re.compile(r"\brepublic of \w+$")
-_FUNCTION_WORDS = frozenset({"of", "and", "the", "for", "de", "&", "in", "on", "'s"})
+_FUNCTION_WORDS = FUNCTION_WORDS
 # Lowercase words that occur inside names in many languages (not names themselves).
 _PARTICLES = frozenset(
     {"of", "and", "the", "for", "&", "de", "da", "di", "do", "du", "del", "della", "des"}
@@ -120,10 +127,12 @@ class Group:
 
 @dataclass
 class _Node:
-    """All mentions sharing one folded spelling."""
+    """All mentions sharing one folded spelling (titles stripped) and one resolution: the
+    full name their articles linked them to, or none."""
 
-    key: str
+    key: str  # the folded spelling, titles stripped
     family: str  # "NAME", "DATE" or "FIGURE": families are never merged with each other
+    ref: str = ""  # the full name these mentions were resolved to in their articles
     kinds: Counter[str] = field(default_factory=Counter)
     labels: Counter[str] = field(default_factory=Counter)
     forms: Counter[str] = field(default_factory=Counter)
@@ -151,8 +160,11 @@ def family_of(kind: str) -> str:
 
 
 def node_key(mention: Mention) -> str:
-    """The key a mention's spelling is grouped under."""
-    return f"{family_of(mention.kind)}\x00{fold(mention.text)}"
+    """The key a mention is grouped under: its spelling without titles ("Mr Blair" ->
+    "blair"), and, when its article resolved it, the full name it stands for (`Mention.ref`):
+    "Blair" linked to "Tony Blair" in one article and a bare "Blair" elsewhere are two keys."""
+    key = f"{family_of(mention.kind)}\x00{match_key(mention)}"
+    return f"{key}\x01{mention.ref}" if mention.ref else key
 
 
 def skeleton(token: str) -> str:
@@ -222,7 +234,8 @@ def group_mentions(
             key = node_key(mention)
             node = nodes.get(key)
             if node is None:
-                node = nodes[key] = _Node(key.split("\x00", 1)[1], family_of(mention.kind))
+                spelling = key.split("\x00", 1)[1].split("\x01", 1)[0]
+                node = nodes[key] = _Node(spelling, family_of(mention.kind), mention.ref)
             node.kinds[mention.kind] += 1
             node.labels[mention.label] += 1
             node.forms[mention.text] += 1
@@ -230,6 +243,7 @@ def group_mentions(
     sets = _UnionFind(nodes)
     frozen = {key for key, node in nodes.items() if node.key in rules.split}
     names = {key: node for key, node in nodes.items() if node.family == "NAME"}
+    _merge_resolved(nodes, sets, frozen)
     _merge_variants(names, sets, frozen)
     _merge_plurals(names, sets, frozen)
     _merge_acronyms(names, sets, frozen)
@@ -245,7 +259,22 @@ def group_mentions(
         for key in members:
             positions[key] = len(groups)
         groups.append(group)
+    # A caller may look up a resolved mention's own spelling (a mention found later, with
+    # no `ref`): it finds the entity that spelling was resolved to rather than nothing.
+    # `resolve.resolve_found` keeps such look-ups to spellings resolved in the same article.
+    for key, node in nodes.items():
+        if node.ref:
+            positions.setdefault(key.split("\x01", 1)[0], positions[key])
     return groups, positions
+
+
+def _merge_resolved(nodes: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
+    """Join each short form to the full name its article resolved it to, unless the user
+    keeps that spelling apart (`split:` in aliases.yaml)."""
+    for key, node in nodes.items():
+        target = f"{node.family}\x00{node.ref}"
+        if node.ref and key not in frozen and target in nodes:
+            sets.union(key, target)
 
 
 def _merge_variants(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
@@ -268,6 +297,8 @@ def _merge_variants(names: dict[str, _Node], sets: _UnionFind, frozen: set[str])
             node_a = names[key_a]
             for key_b in keys[i + 1 :]:
                 node_b = names[key_b]
+                if node_a.key == node_b.key:
+                    continue  # one spelling, resolved apart in different articles
                 pairs = list(zip(node_a.tokens, node_b.tokens, strict=False))
                 if len(node_a.tokens) != len(node_b.tokens):
                     continue
@@ -330,7 +361,6 @@ def _merge_short_forms(names: dict[str, _Node], sets: _UnionFind, frozen: set[st
     articles_of = {
         root: set().union(*(names[k].articles for k in members)) for root, members in groups.items()
     }
-    size_of = {root: sum(names[k].count for k in members) for root, members in groups.items()}
     # word -> {(group root, "first" or "last")} over full-name spellings
     index: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for root, members in groups.items():
@@ -357,22 +387,15 @@ def _merge_short_forms(names: dict[str, _Node], sets: _UnionFind, frozen: set[st
             continue  # ambiguous ("Brown": Gordon Brown or Nick Brown?)
         beside = sum(c for a, c in mentions.items() if a in articles_of[target])
         kind, target_kind = kind_of[root], kind_of[target]
-        if kind == target_kind == "PERSON":
-            joins.append((root, target))
+        if "PERSON" in (kind, target_kind):
+            # A lone name is linked to a person only inside its own article, where the
+            # article introduced the full name (`resolve`); across articles "Brown" may be
+            # anyone called Brown.
             continue
         # An organisation's first word is often a brand of its own (Nintendo / Nintendo
-        # Europe, Fed / Fed Cup), and across kinds only a surname can join ("Samarkan",
-        # labelled ORG, to "Kayrat Samarkan"; not "Washington" the city): both only where
-        # the full name is written beside most of the short form's mentions...
-        same_org = kind == target_kind == "ORG"
-        last = (target, "last") in hits
-        surname = last and "PERSON" in (kind, target_kind) and "GROUP" not in (kind, target_kind)
-        # ... or, for a surname, where it is no commoner than the person's full name: a rare
-        # lone surname is a mislabelled short form ("Nazarbayev" once, as ORG), while a
-        # common one written apart from the full name is an entity of its own.
-        rare_surname = surname and target_kind == "PERSON" and total <= size_of[target]
-        nearby = beside >= SHORT_FORM_SHARE * total or rare_surname
-        if (same_org or surname) and nearby:
+        # Europe, Fed / Fed Cup): it joins only where the full name is written beside most
+        # of the short form's mentions (Commission / European Commission).
+        if kind == target_kind == "ORG" and beside >= SHORT_FORM_SHARE * total:
             joins.append((root, target))
     for root, target in joins:
         sets.union(root, target)
@@ -412,12 +435,6 @@ def _reads_as_name(node: _Node) -> bool:
         or any(part[:1].isupper() for part in word.split("-")[1:])  # al-Assad
         for word in form.split()
     )
-
-
-def initials(tokens: list[str]) -> str:
-    """Initials of a multi-word name, skipping short function words ("of", "and", "the")."""
-    words = [t for part in tokens for t in re.split(r"[-/]", part) if t]
-    return "".join(w[0] for w in words if w not in _FUNCTION_WORDS)
 
 
 def _merge_acronyms(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
@@ -484,10 +501,21 @@ def refine_mentions(
     - A lone word the model called a person once, that is a common word of the corpus
       (`vocabulary`: words seen in lowercase) and no part of any longer name, is dropped:
       "Belt" of "Belt… can develop".
+    - "X and Y" is split into X and Y (`_split_and`) unless the corpus shows it as one name.
+    - Last, each article's short forms are resolved within it (`resolve.resolve_article`):
+      "Mr Blair" and "Blair" to the "Tony Blair" it introduces.
     """
     counts: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     name_tokens: set[str] = set()
+    spread: dict[str, set[str]] = defaultdict(set)  # folded spelling -> articles naming it
+    for article_id, mentions in mentions_by_article.items():
+        for mention in mentions:
+            spread[fold(mention.text)].add(article_id)
+    mentions_by_article = {
+        article_id: [part for m in mentions for part in _split_and(m, spread)]
+        for article_id, mentions in mentions_by_article.items()
+    }
     for mentions in mentions_by_article.values():
         for mention in mentions:
             folded = fold(mention.text)
@@ -518,8 +546,58 @@ def refine_mentions(
             if mention.kind == "PERSON" or (mention.kind == "ORG" and counts[folded] == 1):
                 mention = _strip_leading_place(mention, places, vocabulary)
             kept.append(mention)
-        out[article_id] = kept
+        out[article_id] = resolve_article(kept)
     return out
+
+
+_AND = re.compile(r"\s+and\s+")
+# Last words that make "X and Y" one organisation ("National Development and Reform
+# Commission", "Brown and Williamson Tobacco Corporation").
+_ORG_ENDINGS = frozenset(
+    {"commission", "corporation", "corp", "inc", "ltd", "plc", "co", "partners", "associates"}
+    | {"sons", "brothers", "bros", "industries", "holdings", "authority", "trust", "society"}
+)
+MAX_AND_PART_WORDS = 3
+
+
+def _split_and(mention: Mention, spread: Mapping[str, set[str]]) -> list[Mention]:
+    """ "Tony Blair and Gordon Brown" as two mentions, each spanning its own name.
+
+    Split only when the two sides are plainly two names: each is written alone somewhere in
+    the corpus ("Aviator and Million Dollar Baby"), or each is a full name of two or more
+    words. Kept whole when the corpus shows it as one name (the whole spelling written in
+    two articles or more: "Trinidad and Tobago"), when a side holds a function word
+    ("Ministry of Trade and Industry") or when it ends in an organisation word ("National
+    Development and Reform Commission", "Justice and Development Party"). Each side must be
+    one to three capitalised words. A company written once as "Brown and Williamson",
+    whose two words are also names of their own, is split: the corpus does not show it as
+    one, and a wrong split costs less than a person merged into a company.
+    """
+    if mention.kind not in NAME_KINDS:
+        return [mention]
+    parts = _AND.split(mention.text)
+    if len(parts) != 2:
+        return [mention]
+    left, right = parts
+    sides = [left.split(), right.split()]
+    if not all(1 <= len(words) <= MAX_AND_PART_WORDS for words in sides):
+        return [mention]
+    if not all(w[:1].isupper() for words in sides for w in words) or "," in mention.text:
+        return [mention]
+    folded = [fold(w) for words in sides for w in words]
+    if set(folded) & _FUNCTION_WORDS or folded[-1] in _ORG_WORDS | _ORG_ENDINGS:
+        return [mention]
+    if len(spread.get(fold(mention.text), ())) >= 2:
+        return [mention]  # the corpus writes it as one name
+    # Two names: each written alone somewhere in the corpus ("Aviator", "Million Dollar
+    # Baby"), or each a full name of its own ("Tony Blair and Gordon Brown").
+    if not (all(fold(side) in spread for side in parts) or all(len(w) > 1 for w in sides)):
+        return [mention]
+    # Offsets: the left side from the start, the right one counted from the end (the text
+    # between may hold a line break).
+    first = replace(mention, text=left, end=mention.start + len(left))
+    second = replace(mention, text=right, start=mention.end - len(right))
+    return [first, second]
 
 
 def _strip_leading_place(mention: Mention, places: set[str], vocabulary: frozenset[str]) -> Mention:
@@ -561,11 +639,7 @@ def _merge_official_names(names: dict[str, _Node], sets: _UnionFind, frozen: set
 # Suffixes that turn a people's name into its country's ("Kazakh" -> "Kazakhstan").
 _COUNTRY_SUFFIXES = ("stan", "istan")  # not "ia": Niger/Nigeria are two countries
 # Words that make a multi-word name an organisation, whatever its words look like.
-_ORG_WORDS = frozenset(
-    {"party", "ministry", "department", "office", "council", "committee", "agency", "bank"}
-    | {"university", "institute", "center", "centre", "company", "group", "association"}
-    | {"foundation", "union", "news", "press", "radio", "times", "post", "watch", "court"}
-)
+_ORG_WORDS = ORG_WORDS
 
 
 def _is_demonym(nodes: list[_Node], places: Set[str]) -> bool:
@@ -653,9 +727,11 @@ def _canonical_name(spellings: Counter[str], kind: str, keys: set[str], rules: A
     # Sauytbay", "Radio Free Asia"); among them, or among all when there is none, the most
     # mentioned wins, then the shorter (a plural loses a tie), then A-Z.
     # A country's official name ("Republic of Kazakhstan") never names it over its short name.
+    # A title does not make a full name: "Ed Balls" names him, not "Mr Balls".
     candidates = [s for s in spellings if not _OFFICIAL.search(fold(s))] or list(spellings)
     if kind in NAME_KINDS:
-        candidates = [s for s in candidates if len(fold(s).split()) > 1] or candidates
+        full = [s for s in candidates if len(strip_titles(s, "PERSON").split()) > 1]
+        candidates = full or [s for s in candidates if len(fold(s).split()) > 1] or candidates
     return min(candidates, key=lambda s: (-spellings[s], len(s), s))
 
 

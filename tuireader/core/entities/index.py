@@ -41,10 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from tuireader.core.corpus import Article, paragraph_layout
 from tuireader.core.entities.extract import (
-    KINDS,
-    NAME_KINDS,
     Lexicon,
-    Mention,
     ModelUnavailable,
     NerPipeline,
     RawEntity,
@@ -65,6 +62,8 @@ from tuireader.core.entities.groups import (
     node_key,
     refine_mentions,
 )
+from tuireader.core.entities.mention import KINDS, NAME_KINDS, Mention
+from tuireader.core.entities.resolve import resolve_article
 from tuireader.core.settings import Settings
 from tuireader.core.sqlite_store import connect, discard
 
@@ -78,7 +77,7 @@ NER_SCHEMA = 1  # bump when the ner.sqlite row format changes; older rows are th
 # Part of the index fingerprint, with the source of the modules that clean and group (so a
 # code change regroups from ner.sqlite, without NER); bump for changes made elsewhere.
 INDEX_VERSION = 1
-_GROUPING_MODULES = ("index.py", "extract.py", "groups.py")
+_GROUPING_MODULES = ("index.py", "extract.py", "groups.py", "mention.py", "resolve.py")
 COMMIT_EVERY = 100  # articles per transaction: an interrupted build keeps most of its work
 KIND_NAMES = {
     "PERSON": "people",
@@ -277,6 +276,9 @@ class EntityIndex:
         groups, positions = group_mentions(mentions, rules, vocabulary)
         if articles:
             mentions = _add_missed_mentions(articles, mentions, groups, positions)
+            # Grouped again: a lone "Xi" the model saw may now stand for a full name only
+            # the missed mentions found ("Xi Jinping" earlier in its article).
+            groups, positions = group_mentions(mentions, rules, vocabulary)
         per_group: list[Counter[str]] = [Counter() for _ in groups]
         for article_id, article_mentions in mentions.items():
             for mention in article_mentions:
@@ -430,9 +432,10 @@ def _add_missed_mentions(
 ) -> dict[str, list[Mention]]:
     """Mentions plus the occurrences of known spellings the model missed, in text order.
 
-    Only names (not dates or figures) of entities the model found at least twice, spelt with
-    a capital and three letters or more, and, for one-word spellings, never written in
-    lowercase anywhere in the corpus ("State", "Party" and "East" are also plain words).
+    Only names (not dates or figures) of entities the model found at least twice (a full
+    name of two capitalised words or more: once), spelt with a capital and three letters or
+    more, and, for one-word spellings, never written in lowercase anywhere in the corpus
+    ("State", "Party" and "East" are also plain words).
     """
     support: Counter[int] = Counter()
     for article_mentions in mentions.values():
@@ -446,9 +449,15 @@ def _add_missed_mentions(
             position = positions[node_key(mention)]
             if mention.kind not in NAME_KINDS or groups[position].kind not in NAME_KINDS:
                 continue
-            if support[position] < 2 or len(mention.text) < 3 or mention.text.islower():
+            if len(mention.text) < 3 or mention.text.islower():
                 continue
             words = name_words(mention.text)
+            # A full name (two words or more, each capitalised) is looked for even when the
+            # model found it once: the model misses it as often elsewhere, and a lone
+            # surname there can then resolve to it within its own article.
+            full_name = len(words) > 1 and all(w[:1].isupper() for w in words)
+            if support[position] < 2 and not full_name:
+                continue
             if len(words) == 1 and words[0].casefold() in vocabulary:
                 continue
             if owner.setdefault(words, position) != position:
@@ -463,7 +472,11 @@ def _add_missed_mentions(
         if found is None:
             continue
         extra = find_missed_mentions(article, known, found)
-        combined[article.id] = sorted([*found, *extra], key=lambda m: m.start) if extra else found
+        if extra:
+            # Again with the found ones: a lone "Xi" the model saw may stand for a full name
+            # only the lexicon found ("Xi Jinping" earlier in the same article).
+            found = resolve_article(sorted([*found, *extra], key=lambda m: m.start))
+        combined[article.id] = found
     return combined
 
 

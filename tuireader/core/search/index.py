@@ -7,6 +7,10 @@ schema version, or corrupt, also when the damage is met in the middle of a searc
 paragraphs are not indexed, so page furniture never ranks. Query syntax is Whoosh's:
 phrases, AND/OR/NOT, wildcards, `title:`, `author:`, `source:`, `date:` (years or ranges
 such as `date:[2018 to 2019]`) and `entity:"Name"`.
+
+Two ways to search: `search` gives the flat list of matching paragraphs, `search_articles`
+the matching articles, each with its best passages (`by_article.py`). Totals never count the
+per-article bookkeeping documents.
 """
 
 from __future__ import annotations
@@ -25,6 +29,12 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.query import Query, Term
 
 from tuireader.core.corpus import Article, clean_for_display
+from tuireader.core.search.by_article import (
+    PASSAGES_PER_ARTICLE,
+    TITLE_FIELD,
+    ArticleRanking,
+    in_title,
+)
 from tuireader.core.search.documents import (
     SCHEMA_VERSION,
     TEXT_FIELDS,
@@ -33,7 +43,13 @@ from tuireader.core.search.documents import (
     index_fingerprint,
 )
 from tuireader.core.search.query_syntax import QueryError, check_query_syntax, rewrite_entity_terms
-from tuireader.core.search.results import IndexReport, SearchHit, SearchResults
+from tuireader.core.search.results import (
+    ArticleHit,
+    ArticleResults,
+    IndexReport,
+    SearchHit,
+    SearchResults,
+)
 from tuireader.core.search.snippets import make_snippet, token_spans
 from tuireader.core.search.storage import (
     READ_ERRORS,
@@ -49,6 +65,8 @@ from tuireader.core.search.variants import VariantFinder, expand_with_variants
 from tuireader.core.text import plural
 
 __all__ = [
+    "ArticleHit",
+    "ArticleResults",
     "IndexReport",
     "QueryError",
     "SearchHit",
@@ -347,6 +365,8 @@ class SearchIndex:
     ) -> None:
         to_index = report.added + report.changed
         total = len(to_index)
+        # An article's documents are added together, its bookkeeping document first:
+        # by_article.py finds a paragraph's article by that order.
         # A big batch is faster with a larger buffer. Our lock is held, so Whoosh's own
         # lock is only contended by a writer that is not tuireader.
         writer = index.writer(timeout=30.0, limitmb=256 if total > 200 else 64)
@@ -433,7 +453,7 @@ class SearchIndex:
         results = searcher.search(parsed, limit=limit, mask=not_paragraphs, terms=True)
         termset = self._query_terms(parsed, searcher)
         hits = [self._hit(hit, termset, variant=False) for hit in results]
-        total = len(results)
+        total = self._count_paragraphs(searcher, parsed, not_paragraphs)
         variants: dict[str, list[str]] = {}
         if not exact:
             expanded, variants = expand_with_variants(
@@ -450,16 +470,74 @@ class SearchIndex:
                 hits += [self._hit(hit, termset, variant=True) for hit in variant_results]
         return SearchResults(query, total, hits[:limit], exact, variants)
 
+    @staticmethod
+    def _count_paragraphs(searcher: Any, parsed: Query, masked: set[int]) -> int:
+        """The exact number of paragraphs matched. Not len(results): with a limit Whoosh
+        counts the query again without the mask, and with terms=True its count includes
+        masked documents (title:puff counted 25 where 24 paragraphs match)."""
+        return sum(1 for docnum in searcher.docs_for_query(parsed) if docnum not in masked)
+
+    def search_articles(
+        self,
+        query: str,
+        limit: int = 10,
+        exact: bool = False,
+        passages: int = PASSAGES_PER_ARTICLE,
+    ) -> ArticleResults:
+        """The `limit` best matching articles, each with its best `passages` paragraphs and
+        its count of matching paragraphs (the rules are in by_article.py); close spellings
+        of query terms match too unless `exact`. A repair made on the way is reported in
+        the results' `messages`."""
+        parsed = self.parse(query)
+        messages: list[str] = []
+        results = self._reading(
+            lambda: self._search_articles(query, parsed, limit, exact, passages), messages
+        )
+        results.messages = messages
+        return results
+
+    def _search_articles(
+        self, query: str, parsed: Query, limit: int, exact: bool, passages: int
+    ) -> ArticleResults:
+        searcher = self._get_searcher()
+        widened: Query = parsed
+        variants: dict[str, list[str]] = {}
+        if not exact:
+            widened, variants = expand_with_variants(
+                parsed, self._variant_finder(searcher), TEXT_FIELDS
+            )
+        ranking = ArticleRanking(searcher, sorted(self._article_docnums(searcher)))
+        ranked = ranking.run(parsed, widened if variants else None)
+        terms = self._query_terms(parsed, searcher)
+        variant_terms = terms | self._query_terms(widened, searcher) if variants else terms
+        title_terms = self._query_terms(in_title(widened), searcher, (TITLE_FIELD,))
+        return ArticleResults(
+            query=query,
+            total_articles=len(ranked),
+            total_passages=sum(len(article.passages) for article in ranked),
+            articles=[
+                ranking.describe(article, self._hit, terms, variant_terms, title_terms, passages)
+                for article in ranked[:limit]
+            ],
+            exact=exact,
+            metadata_only=ranking.metadata_only,
+            variants=variants,
+        )
+
     def _article_docnums(self, searcher: Any) -> set[int]:
         """Document numbers of the per-article bookkeeping documents (cached per searcher)."""
         if self._bookkeeping_docs is None:
             self._bookkeeping_docs = set(searcher.docs_for_query(Term("kind", "article")))
         return self._bookkeeping_docs
 
-    def _query_terms(self, parsed: Query, searcher: Any) -> set[str]:
-        """Body terms (stemmed) the query matches, wildcards expanded against the index."""
+    @staticmethod
+    def _query_terms(
+        parsed: Query, searcher: Any, fields: tuple[str, ...] = TEXT_FIELDS
+    ) -> set[str]:
+        """Terms (stemmed) the query seeks in `fields`, wildcards expanded against the
+        index."""
         terms = parsed.existing_terms(searcher.reader(), expand=True)
-        return {text.decode() for name, text in terms if name in TEXT_FIELDS}
+        return {text.decode() for name, text in terms if name in fields}
 
     def _hit(self, hit: Any, termset: set[str], variant: bool) -> SearchHit:
         body = clean_for_display(hit.get("body", ""))
