@@ -333,8 +333,11 @@ async def test_corpus_figures_screen_lists_groups_and_opens_the_article(root: Pa
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CorpusFiguresScreen)
-        assert [(n, f.article_id) for n, f in screen.rows] == [(1, "alpha"), (1, "beta")]
+        # A header row for the census claim, then one row per article's figure.
+        rows = [(row.number, row.figure.article_id, row.header) for row in screen.rows]
+        assert rows == [(1, "alpha", True), (1, "alpha", False), (1, "beta", False)]
         assert "DIFFER" in screen_text(app)
+        await pilot.press("down")
         await pilot.press("enter")
         await settle(pilot)
         reader = app.screen

@@ -53,6 +53,13 @@ async def test_live_results_with_highlights_and_variant_marks(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await search(pilot, "Uyghur camps")
+        # By article (the default), beta is found only through its spelling Uighur.
+        assert screen.articles is not None
+        beta = [a for a in screen.articles.articles if a.doc_id == "beta"]
+        assert beta and beta[0].variant
+        assert "matching paragraph" in screen_text(app) and "≈ variant" in screen_text(app)
+        await pilot.press("ctrl+l")  # the flat list of paragraphs
+        assert screen.view == "paragraphs"
         assert screen.results is not None
         ids = {hit.doc_id for hit in screen.results.hits}
         assert {"alpha", "beta"} <= ids
@@ -104,6 +111,7 @@ async def test_enter_opens_hit_at_its_paragraph_and_n_steps(root):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await search(pilot, "camps")
         hits = screen.results.hits  # type: ignore[union-attr]
+        await pilot.press("ctrl+l")  # the flat list: one option per hit
         await pilot.press("enter")  # query box → results
         assert app.focused is screen.result_list
         await pilot.press("j")

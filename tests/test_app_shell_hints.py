@@ -263,5 +263,5 @@ async def test_search_status_says_1_hit_and_names_the_open_key(tmp_path: Path) -
         await wait_for(pilot, lambda: search_current(app), what="the search for weather")
         assert screen.results is not None and screen.results.total == 1
         status = static_text(screen, "#search-status")
-        assert status.startswith("1 hit for “weather”")
+        assert status.startswith("1 article, 1 passage for “weather”")
         assert status.endswith(" · ctrl+o opens")

@@ -55,10 +55,12 @@ def test_search_open_hit_and_step_with_n(tmux, tmp_path):
     tmux.send("/")
     tmux.wait_for("Type to search")
     tmux.send("Uyghur camps", literal=True)
-    screen = tmux.wait_for("hits for “Uyghur camps”")  # the index is built on first start
+    screen = tmux.wait_for("passages for “Uyghur camps”")  # the index is built on first start
     assert "≈ variant" in screen
-    first_title = next(line for line in screen.splitlines() if line.startswith(" 1. "))
-    assert "¶" in first_title
+    lines = screen.splitlines()
+    first_article = next(n for n, line in enumerate(lines) if line.startswith(" 1. "))
+    # Its best passage, listed first under it: where enter on the article opens.
+    best = next(line for line in lines[first_article + 1 :] if line.lstrip().startswith("¶"))
 
     tmux.send("Enter")  # query → results
     # As a person would: wait until the results have focus (the footer then offers q Quit,
@@ -67,7 +69,7 @@ def test_search_open_hit_and_step_with_n(tmux, tmp_path):
     tmux.send("Enter")
     screen = tmux.wait_for("for “Uyghur camps” (n/N)")
     status = next(line for line in screen.splitlines() if "(n/N)" in line)
-    paragraph = first_title.rsplit("¶", 1)[1].split()[0]
+    paragraph = best.lstrip()[1:].split()[0]
     assert f"¶ {paragraph}/" in status  # opened at the hit's paragraph
     current, total = (int(x) for x in status.split("match ")[1].split()[0].split("/"))
     assert 1 <= current < total

@@ -5,11 +5,18 @@ Each row is a figure as written ("up to 2 million Uighurs"); the line under the 
 the sentences it comes from, the number highlighted. Differences are flagged in words
 ("DIFFER"), not only in colour. Enter goes to the figure: in the pair table, to both
 paragraphs in the compare screen; in the workspace table, to the article in the reader.
+
+In the workspace table each group of claims gets a header row (what is counted, whose,
+when, which kind of quantity, whether they agree) above one row per figure; the sentences
+of the highlighted group are shown one under the other, the number in bold reverse and the
+parts the claims share (counted noun, subject, period) underlined.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -26,12 +33,12 @@ from tuireader.app.context import reader_context
 from tuireader.app.shell import bindings
 from tuireader.app.shell.keys import key_for, key_to_start
 from tuireader.app.shell.navigation import OpenArticle
-from tuireader.app.shell.render import clean_text, safe_content, safe_text
+from tuireader.app.shell.render import MATCH_STYLE, clean_text, safe_content, safe_text
 from tuireader.core.text import plural
 
 if TYPE_CHECKING:
     from tuireader.core.compare.align import Comparison
-    from tuireader.core.compare.claims import FigureGroup
+    from tuireader.core.compare.claims import FigureClaim, FigureGroup
     from tuireader.core.compare.figures import Figure, FigureMatch
 
 RELATION_LABELS = {"same": "same", "consistent": "overlap", "differ": "DIFFER"}
@@ -40,6 +47,12 @@ value, values whose ranges or qualifiers overlap ("up to 2 million" and "1.5 mil
 values that contradict each other."""
 SENTENCE_LIMIT = 240
 """Characters of a sentence shown under the table."""
+GROUP_SENTENCE_LIMIT = 150
+"""Characters of each sentence of a group (several are shown one under the other)."""
+FIGURE_STYLE = f"bold {MATCH_STYLE}"
+"""The number in a sentence: bold and reversed, legible without colour."""
+MARK_STYLE = "underline"
+"""What is counted, whose and when in a claim's sentence: the parts the claims share."""
 
 FIGURES_CSS = """
 .figures-intro {
@@ -60,6 +73,7 @@ FIGURES_CSS = """
 .figures-detail {
     height: auto;
     max-height: 8;
+    overflow: hidden;
     padding: 0 1;
     background: $panel;
 }
@@ -79,25 +93,94 @@ def what_is_counted(a: Figure, b: Figure) -> str:
     return " / ".join(noun for noun in (noun_a, noun_b) if noun) or "—"
 
 
-def sentence_content(label: str, figure: Figure) -> Content:
-    """ "A¶7: …sentence…" with the number highlighted (plain text, never markup)."""
+def sentence_content(
+    label: str,
+    figure: Figure,
+    marks: Sequence[str | None] = (),
+    limit: int = SENTENCE_LIMIT,
+    figure_style: str = MATCH_STYLE,
+) -> Content:
+    """ "A¶7: …sentence…" with the number highlighted (plain text, never markup), and each
+    of `marks` (what is counted, whose, when) underlined where the sentence writes it
+    nearest the number: styles that read without colour (NO_COLOR)."""
     sentence = " ".join(clean_text(figure.sentence).split())
     position = sentence.find(figure.text)
-    if len(sentence) > SENTENCE_LIMIT:
-        start = max(0, min(position - SENTENCE_LIMIT // 3, len(sentence) - SENTENCE_LIMIT))
+    start, end = 0, len(sentence)
+    if len(sentence) > limit:
+        start = max(0, min(position - limit // 3, len(sentence) - limit))
         if start:  # begin at a word
             space = sentence.find(" ", start)
             start = space + 1 if 0 <= space < position else start
-        end = start + SENTENCE_LIMIT
+        end = start + limit
         if end < len(sentence):  # end at a word
             space = sentence.rfind(" ", position + len(figure.text), end)
             end = space if space > 0 else end
-        sentence = (
-            ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
+    number = (position, position + len(figure.text)) if position >= 0 else None
+    marked = [
+        span
+        for mark in marks
+        if mark
+        for span in [nearest(sentence, mark, position)]
+        if span is not None
+        and start <= span[0]
+        and span[1] <= end
+        and (number is None or span[1] <= number[0] or span[0] >= number[1])
+    ]
+    prefix = "…" if start else ""
+    shift = len(prefix) - start
+    shown = prefix + sentence[start:end] + ("…" if end < len(sentence) else "")
+    spans = [(number[0] + shift, number[1] + shift)] if number is not None else []
+    content = safe_content(shown, spans, style=figure_style)
+    for mark_start, mark_end in marked:
+        content = content.stylize(MARK_STYLE, mark_start + shift, mark_end + shift)
+    return Content.assemble((f"{label}: ", "bold"), content)
+
+
+def nearest(sentence: str, text: str, position: int) -> tuple[int, int] | None:
+    """Where `sentence` writes `text` (case-insensitive, whole words) nearest `position`."""
+    pattern = re.compile(rf"(?<![\w’']){re.escape(text)}(?![\w’'])", re.IGNORECASE)
+    spans = [match.span() for match in pattern.finditer(sentence)]
+    if not spans or position < 0:
+        return spans[0] if spans else None
+    return min(spans, key=lambda span: min(abs(span[0] - position), abs(span[1] - position)))
+
+
+def claim_marks(claim: FigureClaim) -> tuple[str | None, ...]:
+    """The parts of a claim's sentence to mark: counted noun, scope, subject, period."""
+    return (claim.counted_text, claim.scope_text, claim.subject_text, claim.period_text)
+
+
+def claim_summary(group: FigureGroup, labelled: bool = False) -> str:
+    """What a group's claims count, whose, when and which kind of quantity, in one line:
+    "ethnic Kazakhs · Kazakhstan · 2004 · total" (with "whose:", "when:" … when
+    `labelled`). A group without claims reads as its first figure's noun."""
+    if not group.claims:
+        noun = " ".join(group.figures[0].noun) if group.figures else ""
+        return f"what: {noun or '—'}" if labelled else noun or "—"
+    first = group.claims[0]
+    counted = " ".join(part for part in (first.counted_text, first.scope_text) if part)
+    # The fullest spelling of the subject ("Royal Dutch Shell" over "Shell").
+    subject = max((c.subject_text or "" for c in group.claims), key=len) or "—"
+    written = next((c.period_text for c in group.claims if c.period_text), None)
+    if written is not None:
+        # "last year (2004)": a relative period as the claims were read.
+        shown = {written.lower(), written.lower().replace(" ", "-")}
+        when = (
+            written
+            if first.period in shown or first.period is None
+            else f"{written} ({first.period})"
         )
-        position = sentence.find(figure.text)
-    spans = [(position, position + len(figure.text))] if position >= 0 else []
-    return Content.assemble((f"{label}: ", "bold"), safe_content(sentence, spans))
+    elif first.period is not None:
+        when = f"{first.period} (article date)"
+    else:
+        when = "undated"
+    parts: tuple[str, ...] = (counted or "—", subject, when, first.quantity)
+    if labelled:
+        parts = tuple(
+            f"{name}: {part}"
+            for name, part in zip(("what", "whose", "when", "kind"), parts, strict=True)
+        )
+    return clean_text(" · ".join(parts))
 
 
 class PairFiguresScreen(Screen[tuple[int, int] | None]):
@@ -256,13 +339,31 @@ class FigureGroupsFound(Message):
         """A readable reason when it failed."""
 
 
+class FigureRow(NamedTuple):
+    """A row of the workspace figures table: a group's header line, or one of its figures."""
+
+    number: int  # the group's number on screen, from 1
+    group: FigureGroup
+    figure: Figure  # the figure of the row; a header row's is the group's first
+    header: bool
+
+
 class CorpusFiguresScreen(Screen[None]):
-    """Figures several articles of the workspace give for the same thing (F): one row per
-    figure, grouped; enter opens the article at the figure's paragraph."""
+    """Claims several articles of the workspace make about one thing (F): per group a
+    header row (what, whose, when, kind of quantity; agree or DIFFER) and one row per
+    figure; under the table the sentences of the group. Enter opens the article at the
+    figure's paragraph."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings.FIGURES]
     AUTO_FOCUS = "#corpus-figures"
-    DEFAULT_CSS = FIGURES_CSS
+    DEFAULT_CSS = (
+        FIGURES_CSS
+        + """
+CorpusFiguresScreen .figures-detail {
+    max-height: 10;
+}
+"""
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -270,13 +371,13 @@ class CorpusFiguresScreen(Screen[None]):
         """Every group (None until the worker is done)."""
         self.differ_only = False
         """Show only the groups whose figures differ (d)."""
-        self.rows: list[tuple[int, Figure]] = []
-        """(group number, figure) of each row on screen."""
+        self.rows: list[FigureRow] = []
+        """The rows on screen."""
         self._widths: tuple[int, ...] = ()
-        self.sub_title = "figures across articles"
+        self.sub_title = "figure claims across articles"
 
     def compose(self) -> ComposeResult:
-        """Header, summary, table, the sentence of the highlighted row, footer."""
+        """Header, summary, table, the sentences of the highlighted group, footer."""
         yield Header(icon="≡")
         yield Static(classes="figures-intro", id="figures-intro")
         yield DataTable(id="corpus-figures", cursor_type="row", classes="figures-table")
@@ -291,26 +392,33 @@ class CorpusFiguresScreen(Screen[None]):
         self.query_one("#figures-detail", Static).display = False
         articles = plural(len(reader_context(self).articles), "article")
         self.query_one("#figures-intro", Static).update(
-            Content(f"Looking for figures that several of the {articles} give…")
+            Content(f"Looking for claims that several of the {articles} make…")
         )
         self._find_groups()
 
     def on_resize(self, event: Resize) -> None:
-        """Share the width between the figure and article columns."""
+        """Share the width between the claim and article columns."""
         if self._columns(event.size.width) and self.groups is not None:
             self._fill()
 
     def _columns(self, width: int) -> bool:
         """Lay out the columns for `width` cells; whether they changed."""
         rest = max(40, width - 4 - 7 - 4 - 12)
-        widths = (4, 7, rest // 2, rest - rest // 2, 4)
+        claim = rest * 2 // 3  # the claim line is the longer
+        widths = (4, 7, claim, rest - claim, 4)
         if widths == self._widths:
             return False
         self._widths = widths
         table = self.query_one("#corpus-figures", DataTable)
         table.clear(columns=True)
-        labels = (("group", "#"), ("state", ""), ("figure", "Figure"), ("article", "Article"))
-        for (key, label), size in zip((*labels, ("paragraph", "¶")), widths, strict=True):
+        labels = (
+            ("group", "#"),
+            ("state", ""),
+            ("figure", "Claim · figure"),
+            ("article", "Article"),
+            ("paragraph", "¶"),
+        )
+        for (key, label), size in zip(labels, widths, strict=True):
             table.add_column(label, key=key, width=size)
         return True
 
@@ -343,32 +451,42 @@ class CorpusFiguresScreen(Screen[None]):
         for number, group in enumerate(groups, start=1):
             if self.differ_only and group.agree:
                 continue
-            for position, figure in enumerate(group.figures):
-                state = "" if position else ("agree" if group.agree else "DIFFER")
+            if not group.figures:
+                continue
+            table.add_row(
+                Text(str(number), style="bold"),
+                Text("agree") if group.agree else Text("DIFFER", style="bold"),
+                safe_text(claim_summary(group), style="bold", ellipsis=True),
+                Text(plural(len(group.article_ids), "article"), style="dim"),
+                Text(""),
+                key=str(len(self.rows)),
+            )
+            self.rows.append(FigureRow(number, group, group.figures[0], header=True))
+            for figure in group.figures:
                 article = articles.get(figure.article_id)
                 title = clean_text(article.title) if article is not None else figure.article_id
                 table.add_row(
-                    Text(str(number) if not position else "", style="dim"),
-                    Text(state, style="" if group.agree else "bold"),
-                    safe_text(figure.label, ellipsis=True),
+                    Text(""),
+                    Text(""),
+                    safe_text(f"  {figure.label}", ellipsis=True),
                     safe_text(title, ellipsis=True),
                     Text(str(figure.paragraph), justify="right"),
                     key=str(len(self.rows)),
                 )
-                self.rows.append((number, figure))
+                self.rows.append(FigureRow(number, group, figure, header=False))
         differ = sum(1 for group in groups if not group.agree)
         if groups:
             keymap = reader_context(self).keymap_in_use
             opens = key_to_start(key_for("figures.open", keymap))
             intro = (
-                f"{plural(len(groups), 'figure')} given by several "
+                f"{plural(len(groups), 'claim')} made by several "
                 f"articles; {differ} {'disagrees' if differ == 1 else 'disagree'}. "
                 f"{opens} opens the article at the figure."
             )
             if self.differ_only:
                 intro += f" Showing disagreements only ({key_for('figures.differ', keymap)}: all)."
         else:
-            intro = "No figure is given by more than one article."
+            intro = "No claim is made by more than one article."
         self.query_one("#figures-intro", Static).update(Content(intro))
         table.display = bool(self.rows)
         self._show_detail()
@@ -377,18 +495,45 @@ class CorpusFiguresScreen(Screen[None]):
     def _row_highlighted(self) -> None:
         self._show_detail()
 
-    def _current(self) -> Figure | None:
+    def _current_row(self) -> FigureRow | None:
         table = self.query_one("#corpus-figures", DataTable)
         if not self.rows or not table.row_count:
             return None
-        return self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)][1]
+        return self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)]
+
+    def _current(self) -> Figure | None:
+        row = self._current_row()
+        return row.figure if row is not None else None
 
     def _show_detail(self) -> None:
+        """The highlighted group: its claim in words, then each sentence (the row's own
+        figure pointed at with ▶)."""
         detail = self.query_one("#figures-detail", Static)
-        figure = self._current()
-        detail.display = figure is not None
-        if figure is not None:
-            detail.update(sentence_content(f"{figure.article_id} ¶{figure.paragraph}", figure))
+        row = self._current_row()
+        detail.display = row is not None
+        if row is None:
+            return
+        group = row.group
+        state = "agree" if group.agree else "DIFFER"
+        lines = [
+            Content.assemble(
+                (f"{row.number} {state}", "bold"), " ", Content(claim_summary(group, True))
+            )
+        ]
+        claims = group.claims if len(group.claims) == len(group.figures) else ()
+        for position, figure in enumerate(group.figures):
+            pointer = "▶" if not row.header and figure is row.figure else " "
+            marks = claim_marks(claims[position]) if claims else ()
+            lines.append(
+                sentence_content(
+                    f"{pointer}{figure.article_id} ¶{figure.paragraph}",
+                    figure,
+                    marks,
+                    limit=GROUP_SENTENCE_LIMIT,
+                    figure_style=FIGURE_STYLE,
+                )
+            )
+        detail.update(Content("\n").join(lines))
 
     @on(DataTable.RowSelected, "#corpus-figures")
     def _row_selected(self) -> None:

@@ -1,4 +1,5 @@
-"""Corpus search: a query box with live results as you type (debounced, in a worker)."""
+"""Corpus search: a query box with live results as you type (debounced, in a worker),
+listed by article (each with its best passages) or as a flat list of paragraphs."""
 
 from __future__ import annotations
 
@@ -17,11 +18,17 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from tuireader.app.context import reader_context
-from tuireader.app.search.results import ResultList, hit_prompt
+from tuireader.app.search.by_article import (
+    Row,
+    SearchAnswered,
+    article_rows,
+    row_target,
+    totals_text,
+)
+from tuireader.app.search.results import ResultList, article_prompt, hit_prompt, passage_prompt
 from tuireader.app.shell import bindings
 from tuireader.app.shell.index_status import IndexStatus
 from tuireader.app.shell.keys import key_for
-from tuireader.app.shell.messages import SearchDone
 from tuireader.app.shell.navigation import OpenArticle
 from tuireader.app.shell.render import clean_text
 from tuireader.app.state.index_state import IndexState
@@ -30,11 +37,14 @@ from tuireader.core.text import plural
 
 if TYPE_CHECKING:
     from tuireader.core.search.index import SearchResults
+    from tuireader.core.search.results import ArticleResults
 
 DEBOUNCE = 0.15
 """Seconds of quiet typing before a search runs: fast typists do not queue searches."""
 LIMIT = 50
-"""Hits shown per query."""
+"""Hits shown per query in the flat paragraph list."""
+ARTICLE_LIMIT = 20
+"""Articles shown per query in the by-article list."""
 
 
 def search_hint(keymap: Mapping[str, str]) -> str:
@@ -48,7 +58,8 @@ def search_hint(keymap: Mapping[str, str]) -> str:
 
 
 class SearchScreen(Screen[None]):
-    """Query box, status line and hits; enter opens a hit in the reader at its paragraph."""
+    """Query box, status line and results: articles with their best passages under them
+    (or, toggled, the flat list of paragraphs); enter opens the reader at the passage."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings.SEARCH]
     AUTO_FOCUS = "#query"
@@ -62,7 +73,16 @@ class SearchScreen(Screen[None]):
         self.exact = False
         """Match exact spellings only (ctrl+r toggles)."""
         self.results: SearchResults | None = None
-        """The results on screen."""
+        """The flat paragraph hits of the query on screen."""
+        self.articles: ArticleResults | None = None
+        """The same query's results by article."""
+        self.view = "articles"
+        """How results are listed: "articles" (with passages) or "paragraphs" (flat)."""
+        self.collapsed: set[str] = set()
+        """Articles (by id) whose passages the user hid; kept while the query changes."""
+        self.rows: list[Row] = []
+        """The by-article list's rows, in the order of its options."""
+        self._elapsed = 0.0
         self._generation = 0
         self._timer: Timer | None = None
         self._pending = False
@@ -142,6 +162,8 @@ class SearchScreen(Screen[None]):
         if not query.strip():
             self._pending = False
             self.results = None
+            self.articles = None
+            self.rows = []
             self.result_list.clear_options()
             self._status(search_hint(self._keymap))
             return
@@ -162,52 +184,114 @@ class SearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search")
     def _search_worker(self, generation: int, query: str, exact: bool) -> None:
-        """Search in a thread: typing never waits for Whoosh."""
+        """Search in a thread: typing never waits for Whoosh. Both views are answered at once,
+        so switching between them needs no new search."""
         results: SearchResults | None = None
+        articles: ArticleResults | None = None
         error: str | None = None
         try:
             index = reader_context(self).workspace.index
+            articles = index.search_articles(query, limit=ARTICLE_LIMIT, exact=exact)
             results = index.search(query, limit=LIMIT, exact=exact)
         except QueryError as problem:
             error = str(problem)
         except Exception as problem:  # a damaged index: a message, never a traceback
             error = f"The search failed ({type(problem).__name__}: {problem})."
         if not get_current_worker().is_cancelled:
-            self.post_message(SearchDone(generation, results, error))
+            self.post_message(SearchAnswered(generation, articles, results, error))
 
-    def on_search_done(self, message: SearchDone) -> None:
-        """Show the hits (or the query's problem) unless a newer query is on its way."""
+    def on_search_answered(self, message: SearchAnswered) -> None:
+        """Show the results (or the query's problem) unless a newer query is on its way."""
         if message.generation != self._generation:
             return
-        if message.error is not None or message.results is None:
+        if message.error is not None or message.paragraphs is None or message.articles is None:
             self._status(f"⚠ {message.error}", error=True)
             return  # the previous hits stay: a typo half-way through a query is normal
-        results = message.results
-        self.results = results
-        hits = results.hits
-        self.result_list.show_hits(
-            [
-                hit_prompt(n, h.title, h.paragraph, h.variant, h.snippet, h.snippet_spans)
-                for n, h in enumerate(hits, start=1)
-            ]
-        )
-        elapsed = (time.perf_counter() - self._started) * 1000
+        self.results = message.paragraphs
+        self.articles = message.articles
+        self._elapsed = (time.perf_counter() - self._started) * 1000
+        self.show_results()
+
+    def show_results(self, highlighted: int = 0) -> None:
+        """List the current results in the current view, the cursor on option
+        `highlighted`, and say what they are on the status line."""
+        if self.view == "articles":
+            self._show_articles(highlighted)
+        else:
+            self._show_paragraphs(highlighted)
+
+    def _show_articles(self, highlighted: int) -> None:
+        articles = self.articles
+        if articles is None:
+            return
+        self.rows = article_rows(articles, self.collapsed)
+        width = self.result_list.text_width
+        groups: list[list[Content]] = []
+        for row in self.rows:
+            article = articles.articles[row.article]
+            if row.passage is None:
+                collapsed = article.doc_id in self.collapsed
+                prompt = article_prompt(
+                    row.article + 1, article, articles.metadata_only, collapsed, width
+                )
+                groups.append([prompt])
+            else:
+                groups[-1].append(passage_prompt(article.passages[row.passage], width))
+        self.result_list.show_groups(groups, highlighted)
         keymap = self._keymap
+        if not articles.articles:
+            self._status(self._no_hits_text(articles.query, articles.exact))
+            return
+        text = f"{totals_text(articles)} for “{clean_text(articles.query)}”"
+        if articles.total_articles > len(articles.articles):
+            text += f" · best {len(articles.articles)} shown"
+        if articles.metadata_only:
+            text += " · title and metadata"
+        keys = [f"{key_for('search.view', keymap)}: paragraphs"]
+        if any(article.passages for article in articles.articles):
+            keys.append(f"{key_for('search.expand', keymap)}: hide/show passages")
+        text += self._tail(articles.variants, keys)
+        self._status(text)
+
+    def _no_hits_text(self, query: str, exact: bool) -> str:
+        text = f"No hits for “{clean_text(query)}”."
+        if exact:
+            text += f" Try variants ({key_for('search.exact', self._keymap)})."
+        return text
+
+    def _tail(self, variants: Mapping[str, list[str]], keys: list[str]) -> str:
+        """The timing, the variant spellings used, the view's `keys` and the open key
+        (last, where users look for it), for the status line."""
+        text = ""
+        if self.SHOW_TIMING:
+            text += f" · {self._elapsed:.0f} ms"
+        spellings = sorted({v for vs in variants.values() for v in vs})
+        if spellings:
+            text += " · also matching " + ", ".join(spellings[:6])
+        keys = [*keys, f"{key_for('search.open', self._keymap)} opens"]
+        return text + "".join(f" · {key}" for key in keys)
+
+    def _show_paragraphs(self, highlighted: int) -> None:
+        results = self.results
+        if results is None:
+            return
+        hits = results.hits
+        self.result_list.show_groups(
+            [
+                [hit_prompt(n, h.title, h.paragraph, h.variant, h.snippet, h.snippet_spans)]
+                for n, h in enumerate(hits, start=1)
+            ],
+            highlighted,
+        )
         if not hits:
-            text = f"No hits for “{clean_text(results.query)}”."
-            if results.exact:
-                text += f" Try variants ({key_for('search.exact', keymap)})."
+            text = self._no_hits_text(results.query, results.exact)
         else:
             # The noun agrees with the total: "1 hit", "50 of 1,234 hits".
             total = plural(results.total, "hit")
             shown = f"{len(hits)} of {total}" if results.total > len(hits) else total
+            view_key = f"{key_for('search.view', self._keymap)}: by article"
             text = f"{shown} for “{clean_text(results.query)}”"
-            if self.SHOW_TIMING:
-                text += f" · {elapsed:.0f} ms"
-            variants = sorted({v for vs in results.variants.values() for v in vs})
-            if variants:
-                text += " · also matching " + ", ".join(variants[:6])
-            text += f" · {key_for('search.open', keymap)} opens"
+            text += self._tail(results.variants, [view_key])
         self._status(text)
 
     # ------------------------------------------------------------------ opening
@@ -218,7 +302,22 @@ class SearchScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#results")
     def _hit_selected(self, event: OptionList.OptionSelected) -> None:
-        self.open_hit(int(event.option.id or 0))
+        self.open_option(int(event.option.id or 0))
+
+    def open_option(self, number: int) -> None:
+        """Open what option `number` of the list shows: in the by-article view an article
+        (at its best passage) or a passage; in the flat view a hit."""
+        if self.view == "paragraphs":
+            self.open_hit(number)
+            return
+        if self.articles is None or not 0 <= number < len(self.rows):
+            return
+        doc_id, paragraph = row_target(self.articles, self.rows[number])
+        self.app.post_message(
+            OpenArticle(
+                doc_id, paragraph=paragraph, query=self.articles.query, exact=self.articles.exact
+            )
+        )
 
     def open_hit(self, number: int) -> None:
         """Open hit `number` (0-based) in the reader, at its paragraph, matches highlighted."""
@@ -244,13 +343,34 @@ class SearchScreen(Screen[None]):
         highlighted = self.result_list.highlighted
         if highlighted is not None:
             option = self.result_list.get_option_at_index(highlighted)
-            self.open_hit(int(option.id or 0))
+            self.open_option(int(option.id or 0))
 
     def action_toggle_exact(self) -> None:
         """Switch between exact spellings and variant matching; search again."""
         self.exact = not self.exact
         self._show_mode()
         self.schedule_search(0)
+
+    def action_toggle_view(self) -> None:
+        """Switch between articles with their passages and the flat paragraph list (the
+        same results: no new search); the cursor goes to the first row."""
+        self.view = "paragraphs" if self.view == "articles" else "articles"
+        self.rows = []
+        self.show_results()
+
+    def action_toggle_expand(self) -> None:
+        """Hide or show the passages of the article under the cursor (by-article view); the
+        cursor stays on that article."""
+        highlighted = self.result_list.highlighted
+        if self.view != "articles" or self.articles is None or highlighted is None:
+            return
+        if not 0 <= highlighted < len(self.rows):
+            return
+        article = self.rows[highlighted].article
+        doc_id = self.articles.articles[article].doc_id
+        self.collapsed.symmetric_difference_update({doc_id})
+        self.show_results()
+        self.result_list.highlighted = self.rows.index(Row(article))
 
     def set_query(self, query: str) -> None:
         """Search for `query` (as if typed: Input.Changed runs the search)."""

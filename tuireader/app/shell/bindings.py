@@ -119,6 +119,9 @@ SEARCH = [
     Binding("down", "focus_results", "Hits", id="search.results", key_display="↓"),
     Binding("j", "cursor_down", "Next hit", id="search.down", show=False),
     Binding("k", "cursor_up", "Previous hit", id="search.up", show=False),
+    # Not in the footer: at 80 columns it would push "q Quit" off; the status line names it.
+    Binding("ctrl+l", "toggle_view", "Articles/paragraphs", id="search.view", show=False),
+    Binding("space", "toggle_expand", "Show/hide passages", id="search.expand", show=False),
 ]
 """The search screen: query box and hits."""
 

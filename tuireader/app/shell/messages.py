@@ -12,7 +12,6 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from tuireader.core.corpus import Article
-    from tuireader.core.search.index import SearchResults
 
 
 class ArticlesLoaded(Message):
@@ -57,19 +56,6 @@ class IndexFailed(Message):
         super().__init__()
         self.error = error
         """A readable reason."""
-
-
-class SearchDone(Message):
-    """A search worker finished."""
-
-    def __init__(self, generation: int, results: SearchResults | None, error: str | None) -> None:
-        super().__init__()
-        self.generation = generation
-        """Which query this answers (older answers are dropped)."""
-        self.results = results
-        """The hits, or None when the query failed."""
-        self.error = error
-        """A user-facing message for a malformed query or a failed search."""
 
 
 class MatchesFound(Message):

@@ -77,6 +77,7 @@ from tuireader.core.entities.resolve import (
     resolve_article,
     strip_titles,
 )
+from tuireader.core.entities.types import honorific_votes, mention_cues, vote_kind
 from tuireader.core.text import fold
 from tuireader.core.yamlfile import load_yaml
 
@@ -137,6 +138,9 @@ class _Node:
     labels: Counter[str] = field(default_factory=Counter)
     forms: Counter[str] = field(default_factory=Counter)
     articles: Counter[str] = field(default_factory=Counter)
+    cues: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """Weighted kind votes from the mentions' spellings and contexts (`types.mention_cues`)."""
+    titled: float = 0.0  # PERSON votes from honorifics alone (`types.honorific_votes`)
 
     @property
     def kind(self) -> str:
@@ -221,9 +225,12 @@ def group_mentions(
     mentions_by_article: Mapping[str, Iterable[Mention]],
     rules: AliasRules | None = None,
     vocabulary: frozenset[str] = frozenset(),
+    texts: Mapping[str, str] | None = None,
 ) -> tuple[list[Group], dict[str, int]]:
     """Group every mention of the corpus into canonical entities. `vocabulary` (the corpus's
-    lowercase words, when known) keeps "Ask Jeeves" from reading as a person's name.
+    lowercase words, when known) keeps "Ask Jeeves" from reading as a person's name;
+    `texts` (article id -> text, when known) lets the words around each mention vote on
+    its entity's kind (`types`); without it only the spellings' cues vote.
 
     Returns the groups and a map from node key (see `node_key`) to the group's position.
     """
@@ -240,6 +247,10 @@ def group_mentions(
             node.labels[mention.label] += 1
             node.forms[mention.text] += 1
             node.articles[article_id] += 1
+            text = texts.get(article_id) if texts is not None else None
+            for kind, weight in mention_cues(mention, text).items():
+                node.cues[kind] += weight
+            node.titled += honorific_votes(mention, text)
     sets = _UnionFind(nodes)
     frozen = {key for key, node in nodes.items() if node.key in rules.split}
     names = {key: node for key, node in nodes.items() if node.family == "NAME"}
@@ -701,9 +712,21 @@ def _make_group(
         labels.update(node.labels)
         articles.update(node.articles)
     # A full name carries more evidence than a lone word: the model calls "Samarkan" ORG but
-    # "Kayrat Samarkan" PERSON. So the kind is voted among multi-word spellings when any.
+    # "Kayrat Samarkan" PERSON. So the model's votes are counted among multi-word spellings
+    # when any, and so are the cues: counting every "NIESR said" against the one "National
+    # Institute of Economic and Social Research" the model labelled would outvote it. Only
+    # an honorific is strong enough to speak from a short form ("Mr Cable" for Vince Cable).
     full = [node for node in nodes if len(node.tokens) > 1]
-    kind = _group_kind(full or nodes)
+    model_votes: Counter[str] = Counter()
+    for node in full or nodes:
+        model_votes.update(node.kinds)
+    cues: defaultdict[str, float] = defaultdict(float)
+    for node in full or nodes:
+        for cue_kind, weight in node.cues.items():
+            cues[cue_kind] += weight
+    if full:
+        cues["PERSON"] += sum(node.titled for node in nodes if len(node.tokens) == 1)
+    kind = vote_kind(model_votes, cues)
     if kind in NAME_KINDS and kind != "PERSON" and _person_by_short_form(nodes, vocabulary):
         kind = "PERSON"
     elif kind in NAME_KINDS and kind != "GROUP" and _is_demonym(nodes, places):

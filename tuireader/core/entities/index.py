@@ -77,7 +77,7 @@ NER_SCHEMA = 1  # bump when the ner.sqlite row format changes; older rows are th
 # Part of the index fingerprint, with the source of the modules that clean and group (so a
 # code change regroups from ner.sqlite, without NER); bump for changes made elsewhere.
 INDEX_VERSION = 1
-_GROUPING_MODULES = ("index.py", "extract.py", "groups.py", "mention.py", "resolve.py")
+_GROUPING_MODULES = ("index.py", "extract.py", "groups.py", "mention.py", "resolve.py", "types.py")
 COMMIT_EVERY = 100  # articles per transaction: an interrupted build keeps most of its work
 KIND_NAMES = {
     "PERSON": "people",
@@ -273,12 +273,14 @@ class EntityIndex:
         rules = rules or AliasRules()
         vocabulary = frozenset(lowercase_words(articles)) if articles else frozenset()
         mentions = refine_mentions(mentions, vocabulary)
-        groups, positions = group_mentions(mentions, rules, vocabulary)
+        # The texts give the type votes their cues ("in Bishkek", "Gazprom Ltd").
+        texts = {a.id: a.text for a in articles} if articles else None
+        groups, positions = group_mentions(mentions, rules, vocabulary, texts=texts)
         if articles:
             mentions = _add_missed_mentions(articles, mentions, groups, positions)
             # Grouped again: a lone "Xi" the model saw may now stand for a full name only
             # the missed mentions found ("Xi Jinping" earlier in its article).
-            groups, positions = group_mentions(mentions, rules, vocabulary)
+            groups, positions = group_mentions(mentions, rules, vocabulary, texts=texts)
         per_group: list[Counter[str]] = [Counter() for _ in groups]
         for article_id, article_mentions in mentions.items():
             for mention in article_mentions:

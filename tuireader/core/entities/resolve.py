@@ -34,7 +34,7 @@ from tuireader.core.text import fold
 # Words that say who a person is rather than name them (folded, no dots). "Prime Minister"
 # and "Foreign Secretary" are stripped word by word: "Prime", then "Minister".
 # Royal and religious titles are not here: "Prince Charles" is not "Charles Kennedy".
-_TITLE_WORDS = _HONORIFICS | frozenset(
+TITLE_WORDS = _HONORIFICS | frozenset(
     {"president", "vice", "chancellor", "minister", "prime", "premier", "secretary"}
     | {"foreign", "home", "deputy", "shadow", "senator", "sen", "governor", "gov"}
     | {"mayor", "general", "gen", "colonel", "col", "captain", "capt", "ambassador"}
@@ -77,7 +77,7 @@ def strip_titles(text: str, kind: str) -> str:
     if kind != "PERSON" and _bare(words[0]) not in _HONORIFICS:
         return text
     cut = 0
-    while cut < len(words) - 1 and _bare(words[cut]) in _TITLE_WORDS:
+    while cut < len(words) - 1 and _bare(words[cut]) in TITLE_WORDS:
         cut += 1
     return " ".join(words[cut:])
 
