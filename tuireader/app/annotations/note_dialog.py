@@ -22,13 +22,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Input, RadioSet, Static, TextArea
 
 from tuireader.app.annotations.model import LABELS, shorten
 from tuireader.app.context import reader_context
 from tuireader.app.shell import bindings
 from tuireader.app.shell.bindings import short_key
 from tuireader.app.shell.keys import key_for
+from tuireader.app.shell.toggles import PlainRadioButton
 from tuireader.core.text import parse_tags
 
 QUOTE_CHARS = 220
@@ -50,24 +51,6 @@ class NoteEdit:
     label: str | None
     note: str
     tags: list[str]
-
-
-class LabelButton(RadioButton):
-    """A label's radio button that is empty when not chosen: Textual's dims the same dot,
-    which 16 colours and NO_COLOR cannot tell apart, so every label looked chosen."""
-
-    def on_mount(self) -> None:
-        """Draw the button for the initial value."""
-        self._show_value()
-
-    def watch_value(self) -> None:
-        """Redraw the button and announce the change (as RadioButton does)."""
-        self._show_value()
-        super().watch_value()
-
-    def _show_value(self) -> None:
-        self.BUTTON_INNER = "●" if self.value else " "
-        self.refresh()
 
 
 class NoteDialog(ModalScreen[NoteEdit | None]):
@@ -198,7 +181,9 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
                         text = Content(name)  # a label from the file is data, not markup
                         if name in colours:
                             text = text.stylize(f"#000000 on {colours[name]}")
-                        yield LabelButton(text, value=name == self.label, name=name, compact=True)
+                        yield PlainRadioButton(
+                            text, value=name == self.label, name=name, compact=True
+                        )
                 yield self._caption("note-text")
                 yield TextArea(
                     self.note, id="note-text", soft_wrap=True, tab_behavior="focus", compact=True

@@ -12,9 +12,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from tuireader.app.shell import bindings
+from tuireader.app.shell.toggles import PlainCheckbox
 
 
 class Choice(Widget, can_focus=True):
@@ -149,22 +150,8 @@ class ListFilter(Input):
             self.options.action_cursor_up()
 
 
-class SpaceCheckbox(Checkbox, inherit_bindings=False):
-    """A checkbox toggled with space only, so enter can submit the dialog from it. Unticked
-    it shows an empty box (Textual's dims an X, which 16 colours and NO_COLOR cannot tell
-    apart)."""
+class SpaceCheckbox(PlainCheckbox, inherit_bindings=False):
+    """A checkbox toggled with space only, so enter can submit the dialog from it; unticked,
+    an empty box (see PlainCheckbox)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings.CHECKBOX]
-
-    def on_mount(self) -> None:
-        """Draw the box for the initial value."""
-        self._show_value()
-
-    def watch_value(self) -> None:
-        """Redraw the box and announce the change (as Checkbox does)."""
-        self._show_value()
-        super().watch_value()
-
-    def _show_value(self) -> None:
-        self.BUTTON_INNER = "X" if self.value else " "
-        self.refresh()
