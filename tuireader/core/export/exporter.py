@@ -1036,19 +1036,31 @@ def cite_article(
     as an export of the whole workspace gives them: "2018a" when the workspace holds
     another 2018 work by the same author, MLA's title when it holds another work by them.
     Raises UnknownArticleError or StyleError."""
-    from tuireader.core.export.styles import CiteRequest, format_among, resolve_style
-
     article = workspace.article(article_id)
     warnings: list[str] = []
     records = workspace_records(workspace, warnings)
-    record = records[article.id]
+    return _cite(article.id, records, warnings, style, paragraph, markup)
+
+
+def _cite(
+    article_id: str,
+    records: dict[str, dict[str, Any]],
+    warnings: list[str],
+    style: str | StyleInfo | None,
+    paragraph: int | None,
+    markup: Markup,
+) -> CitationText:
+    """`cite_article` with the workspace's records (and their key warnings) already made."""
+    from tuireader.core.export.styles import CiteRequest, format_among, resolve_style
+
+    record = records[article_id]
     info = style if not isinstance(style, str | None) else resolve_style(style or default_style())
     request = CiteRequest(str(record["id"]), str(paragraph) if paragraph else None)
     result = format_among(list(records.values()), request, info, markup)
     citation = result.citations[0]
     reference = result.references.get(str(record["id"]), citation)
     return CitationText(
-        article.id, str(record["id"]), result.style, reference, citation, record, None, warnings
+        article_id, str(record["id"]), result.style, reference, citation, record, None, warnings
     )
 
 
@@ -1071,8 +1083,9 @@ def cite_annotation(
     """The citation of an annotation's quote, at its paragraph, with the checked quote in
     `.quote` (look at `.quote.verified` before copying it)."""
     article = workspace.article(annotation.article_id)
-    record = workspace_records(workspace)[article.id]
-    item = check_quote(annotation, article, str(record["id"]))
-    result = cite_article(workspace, article.id, style, item.paragraph, markup)
+    warnings: list[str] = []
+    records = workspace_records(workspace, warnings)  # once: it reads the keys file
+    item = check_quote(annotation, article, str(records[article.id]["id"]))
+    result = _cite(article.id, records, warnings, style, item.paragraph, markup)
     result.quote = item
     return result
