@@ -260,26 +260,24 @@ def quote(key: str, exact: str, paragraph: int | None, note: str = "", **more: A
 
 
 @pytest.fixture
-def quoted(records: list[dict[str, Any]]) -> dict[str, list[QuoteItem]]:
+def quoted(records: list[dict[str, Any]]) -> list[QuoteItem]:
     """Two quotes of the first bundled record (one with a note and tags), none of the
-    others: article id → quotes, as the writers take them."""
+    others, as the writers take them."""
     key = records[0]["id"]
-    return {
-        f"id-{key}": [
-            quote(
-                key,
-                "In fact, it is a prison located in the mountains",
-                8,
-                "Sauytbay's testimony\nin court.",
-                tags=["camps", "testimony"],
-            ),
-            quote(key, "The concerns Kazakhstan has to juggle are myriad", 12, tags=["Camps"]),
-        ]
-    }
+    return [
+        quote(
+            key,
+            "In fact, it is a prison located in the mountains",
+            8,
+            "Sauytbay's testimony\nin court.",
+            tags=["camps", "testimony"],
+        ),
+        quote(key, "The concerns Kazakhstan has to juggle are myriad", 12, tags=["Camps"]),
+    ]
 
 
 def test_ris_carries_one_note_per_quote_and_tags(
-    records: list[dict[str, Any]], quoted: dict[str, list[QuoteItem]]
+    records: list[dict[str, Any]], quoted: list[QuoteItem]
 ) -> None:
     entries = rispy.loads(to_ris(records, quoted))
     first, *others = entries
@@ -298,7 +296,7 @@ def test_ris_carries_one_note_per_quote_and_tags(
 
 
 def test_bibtex_carries_quotes_in_annotation_and_tags_in_keywords(
-    records: list[dict[str, Any]], quoted: dict[str, list[QuoteItem]]
+    records: list[dict[str, Any]], quoted: list[QuoteItem]
 ) -> None:
     library = bibtexparser.parse_string(to_bibtex(records, quoted))
     assert library.failed_blocks == []
@@ -332,7 +330,7 @@ def test_unverified_quote_says_so_in_its_note(records: list[dict[str, Any]]) -> 
 
 
 def test_csl_json_note_holds_quotes_and_tags(
-    records: list[dict[str, Any]], quoted: dict[str, list[QuoteItem]]
+    records: list[dict[str, Any]], quoted: list[QuoteItem]
 ) -> None:
     items = json.loads(to_csl_json(records, quoted))
     jsonschema.validate(items, SCHEMA)
@@ -349,6 +347,6 @@ def test_csl_json_note_holds_quotes_and_tags(
 def test_without_annotations_output_is_the_reference_alone(
     records: list[dict[str, Any]],
 ) -> None:
-    assert to_bibtex(records, {}) == to_bibtex(records)
-    assert to_ris(records, {}) == to_ris(records)
-    assert to_csl_json(records, {}) == to_csl_json(records)
+    assert to_bibtex(records, []) == to_bibtex(records)
+    assert to_ris(records, []) == to_ris(records)
+    assert to_csl_json(records, []) == to_csl_json(records)

@@ -156,13 +156,6 @@ class Selection:
         """Articles with at least one exported quote, in order."""
         return list(dict.fromkeys(item.article_id for item in self.items))
 
-    def quotes_by_article(self) -> dict[str, list[QuoteItem]]:
-        """The exported quotes by article id, for the reference formats' notes."""
-        found: dict[str, list[QuoteItem]] = {}
-        for item in self.items:
-            found.setdefault(item.article_id, []).append(item)
-        return found
-
     def records_for(self, article_ids: Iterable[str]) -> list[dict[str, Any]]:
         """The records of these articles (unknown ids skipped), in the order given."""
         return [self.records[a] for a in dict.fromkeys(article_ids) if a in self.records]
@@ -367,17 +360,11 @@ def render(
     adds the block markers used for updating in place. w3c: a Web Annotation collection.
     """
     if fmt == "csl-json":
-        return references.to_csl_json(
-            selection.records_for(selection.article_ids), selection.quotes_by_article()
-        )
+        return references.to_csl_json(selection.records_for(selection.article_ids), selection.items)
     if fmt == "bibtex":
-        return references.to_bibtex(
-            selection.records_for(selection.article_ids), selection.quotes_by_article()
-        )
+        return references.to_bibtex(selection.records_for(selection.article_ids), selection.items)
     if fmt == "ris":
-        return references.to_ris(
-            selection.records_for(selection.article_ids), selection.quotes_by_article()
-        )
+        return references.to_ris(selection.records_for(selection.article_ids), selection.items)
     if fmt == "md":
         cited = selection.records_for(selection.cited_article_ids())
         front = documents.markdown_front_matter(bibliography_file, cited, csl_file)
@@ -490,7 +477,7 @@ def write(
     report = WriteReport()
     if fmt in REFERENCE_FORMATS:
         records = selection.records_for(selection.article_ids)
-        quotes = references.quotes_by_key(selection.quotes_by_article())
+        quotes = references.quotes_by_key(selection.items)
         text = _merge_records(fmt, existing, records, report, path, quotes)
         _write(target, text, report)
     elif fmt == "md":

@@ -2,8 +2,8 @@
 
 Every writer is a pure function from records to text; choosing what to export and merging
 into existing files is tuireader.core.export.exporter's job. Each writer may also be given
-the exported annotations (article id → its `QuoteItem`s; an item names its record by its
-`key`, the record's `id`): they go in as the format's notes and keywords, which is how
+the exported annotations (`QuoteItem`s; an item names its record by its `key`, the
+record's `id`): they go in as the format's notes and keywords, which is how
 Zotero, JabRef and biblatex carry them. Without them the output is the reference alone.
 
 BibTeX: one .bib read by both classic BibTeX (plain, apalike, natbib styles) and biblatex
@@ -40,19 +40,15 @@ from tuireader.core.export.quotes import QuoteItem
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
-Annotations = Mapping[str, Sequence[QuoteItem]]
-"""The exported annotations given to a writer: article id → its quote items."""
-
 
 # --- annotations, as every format carries them ------------------------------------------
 
 
-def quotes_by_key(annotations: Annotations | None) -> dict[str, list[QuoteItem]]:
-    """The quote items of `annotations` by the citation key of their record."""
+def quotes_by_key(quotes: Iterable[QuoteItem]) -> dict[str, list[QuoteItem]]:
+    """The quote items by the citation key of their record, in order."""
     found: dict[str, list[QuoteItem]] = {}
-    for items in (annotations or {}).values():
-        for item in items:
-            found.setdefault(item.key, []).append(item)
+    for item in quotes:
+        found.setdefault(item.key, []).append(item)
     return found
 
 
@@ -87,13 +83,11 @@ def quote_tags(items: Iterable[QuoteItem]) -> list[str]:
 # --- CSL-JSON ---------------------------------------------------------------------------
 
 
-def to_csl_json(
-    records: Iterable[Mapping[str, Any]], annotations: Annotations | None = None
-) -> str:
+def to_csl_json(records: Iterable[Mapping[str, Any]], quotes: Iterable[QuoteItem] = ()) -> str:
     """A CSL-JSON file: a list of items, UTF-8 kept readable (no \\u escapes). With
-    `annotations`, a quoted article's item gets them in `note`: one quote per line, then
+    `quotes`, a quoted article's item gets them in `note`: one quote per line, then
     its tags (no CSL style in use prints `note`; Zotero imports it as the item's Extra)."""
-    by_key = quotes_by_key(annotations)
+    by_key = quotes_by_key(quotes)
     items = [csl_item(record, by_key.get(str(record.get("id")), ())) for record in records]
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
 
@@ -290,11 +284,11 @@ def bibtex_entry(record: Mapping[str, Any], quotes: Sequence[QuoteItem] = ()) ->
     return "\n".join(lines) + "\n"
 
 
-def to_bibtex(records: Iterable[Mapping[str, Any]], annotations: Annotations | None = None) -> str:
+def to_bibtex(records: Iterable[Mapping[str, Any]], quotes: Iterable[QuoteItem] = ()) -> str:
     """A .bib file with one entry per record, separated by blank lines; with
-    `annotations`, each quoted article's entry carries its quotes (`annotation`) and tags
+    `quotes`, each quoted article's entry carries its quotes (`annotation`) and tags
     (`keywords`)."""
-    by_key = quotes_by_key(annotations)
+    by_key = quotes_by_key(quotes)
     return "\n".join(bibtex_entry(r, by_key.get(str(r.get("id")), ())) for r in records)
 
 
@@ -379,8 +373,8 @@ def ris_record(record: Mapping[str, Any], quotes: Sequence[QuoteItem] = ()) -> s
     return "\n".join(lines) + "\n"
 
 
-def to_ris(records: Iterable[Mapping[str, Any]], annotations: Annotations | None = None) -> str:
+def to_ris(records: Iterable[Mapping[str, Any]], quotes: Iterable[QuoteItem] = ()) -> str:
     """A .ris file with one record per CSL record, separated by blank lines; with
-    `annotations`, each quoted article's record carries its tags (KW) and quotes (N1)."""
-    by_key = quotes_by_key(annotations)
+    `quotes`, each quoted article's record carries its tags (KW) and quotes (N1)."""
+    by_key = quotes_by_key(quotes)
     return "\n".join(ris_record(r, by_key.get(str(r.get("id")), ())) for r in records)
