@@ -24,6 +24,10 @@ from pathlib import Path
 TEMP_SUFFIX = ".tmp"
 _NAME_MAX = 255  # bytes in a file name on the usual file systems
 _RANDOM_CHARS = 8  # what mkstemp adds between prefix and suffix
+# Room kept for the writer's pid in a temp name: the widest pid (32 bits). The cut of a long
+# file name must not depend on the pid of the process making it, or a later process with a
+# pid of another width would not recognise the temp files of a killed writer as that file's.
+_PID_DIGITS = 10
 # A temp file younger than this is never removed, whatever else is known about its writer:
 # a write takes milliseconds, so a minute is far beyond any live writer's rename.
 STALE_TEMP_AGE = 60.0
@@ -90,7 +94,7 @@ def _temp_name_part(name: str) -> str:
     """The part of a temp file's name that tells which file it replaces: the file's name,
     cut so that the whole temp name fits the usual 255-byte limit (a long article id must
     not make its saves fail)."""
-    room = _NAME_MAX - len(f"..{_writer_tag()}.") - _RANDOM_CHARS - len(TEMP_SUFFIX)
+    room = _NAME_MAX - len(f"..{'0' * _PID_DIGITS}@{_host()}.") - _RANDOM_CHARS - len(TEMP_SUFFIX)
     return name.encode("utf-8")[:room].decode("utf-8", "ignore")
 
 
