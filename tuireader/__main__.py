@@ -1,5 +1,5 @@
 """`python -m tuireader` runs the command line (the app when no subcommand is given)."""
 
-from tuireader.cli import main
+from tuireader.launch import main
 
 raise SystemExit(main())
