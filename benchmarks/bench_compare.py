@@ -14,19 +14,31 @@
    the stories are unrelated, so every pair of paragraphs found is a false one. Skip this
    part with `--no-meaning`.
 
+5. Issue 14's figures (`--issue14` runs only these): the first comparison of two bundled
+   articles in a fresh process, core part only (imports, workspace, cached meaning vectors
+   and corpus background, compare(); the sentence model is never loaded: its vectors are
+   cached first; target < 3 s); `similar` on BBC once vectors exist (target < 300 ms; BBC
+   paragraphs without a cached vector get a random unit vector, which costs the same);
+   `figures` over BBC (figure_groups, target < 5 s). Each is run RUNS_14 times, with the
+   load average printed, since the machine is shared.
+
 `--general-words` prints instead the stems behind tuireader.core.compare.passages.GENERAL_WORDS:
 those in at least 1.5% of the paragraphs of every section of the corpus (the list in the
 source drops names and years from it by hand).
 
     .venv/bin/python benchmarks/bench_compare.py [--corpus DIR] [--topic politics] [--no-meaning]
     .venv/bin/python benchmarks/bench_compare.py --general-words
+    .venv/bin/python benchmarks/bench_compare.py --issue14
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -48,6 +60,22 @@ TARGET_WORDS = 10_000
 RUNS = 5
 QUERIES = 50
 FALSE_PAIR_ARTICLES = 60
+RUNS_14 = 3
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED_PAIR = ("000_55308b7769cb3055", "001_e417b657d421601d")
+# Run in a fresh interpreter: what a first comparison costs, imports included.
+FIRST_COMPARISON = """
+import sys, time
+started = time.perf_counter()
+from tuireader.core.workspace import Workspace
+from tuireader.core.compare.align import compare, comparison_meaning, load_background
+workspace = Workspace.open(sys.argv[1])
+a, b = workspace.article(sys.argv[2]), workspace.article(sys.argv[3])
+meaning = comparison_meaning(workspace, [a, b])
+result = compare(a, b, meaning=meaning, background=load_background(workspace))
+assert meaning is not None and result.alignment.meaning
+print(time.perf_counter() - started, len(result.alignment.pairs))
+"""
 
 
 def build_long_article(files: list[Path], seeds: Path, name: str) -> Article:
@@ -271,6 +299,84 @@ def general_words(corpus: Path, share: float = 0.015) -> list[str]:
     return sorted(chosen, key=lambda t: -min(f[t] for f in frequencies))
 
 
+def bench_first_comparison(folder: Path) -> None:
+    """Issue 14: key press to aligned panes, core part, in a fresh process (model cached)."""
+    root = folder / "bundled"
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    workspace = Workspace.open(root)
+    pair = [workspace.article(article_id) for article_id in BUNDLED_PAIR]
+    started = time.perf_counter()
+    meaning_vectors(VectorStore.for_workspace(workspace), comparison_passages(*pair), Encoder())
+    seconds = time.perf_counter() - started
+    print(f"first comparison: vectors of {' and '.join(BUNDLED_PAIR)} cached in {seconds:.1f} s")
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    for _ in range(RUNS_14):
+        output = subprocess.run(
+            [sys.executable, "-c", FIRST_COMPARISON, str(root), *BUNDLED_PAIR],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=environment,
+        ).stdout.split()
+        print(
+            f"  fresh process, import to result: {float(output[0]):.2f} s, {output[1]} pairs "
+            f"(target < 3 s); {machine()}"
+        )
+
+
+def bench_similar_with_meaning(corpus: Path) -> None:
+    """Issue 14: `similar` over BBC once meaning vectors exist."""
+    import numpy as np
+
+    from tuireader.core.compare.passages import cached_meaning
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "seeds").symlink_to(corpus, target_is_directory=True)
+        workspace = Workspace.open(root)
+        articles = workspace.articles
+        vectors = cached_meaning(workspace)
+        rng = np.random.default_rng(7)
+        cached = len(vectors)
+        for article in articles.values():
+            for paragraph in article.body_paragraphs:
+                if (article.id, paragraph.number) not in vectors:
+                    vector = rng.normal(size=384).astype(np.float32)
+                    vectors[article.id, paragraph.number] = vector / np.linalg.norm(vector)
+        index = PassageIndex(articles.values(), meaning=vectors)
+        print(
+            f"similar with meaning: {index.paragraph_count} paragraphs, {cached} vectors cached "
+            f"(the rest random, same cost); index build {index.build_seconds:.2f} s"
+        )
+        queries = random.Random(7).sample(
+            [(a.id, p.number) for a in articles.values() for p in a.body_paragraphs], QUERIES
+        )
+        for _ in range(RUNS_14):
+            times = []
+            for article_id, number in queries:
+                started = time.perf_counter()
+                index.similar_to(article_id, number, limit=10)
+                times.append((time.perf_counter() - started) * 1000)
+            print(f"  similar_to(limit=10): {summary(times)}   target < 300 ms; {machine()}")
+
+
+def bench_figures(corpus: Path) -> None:
+    """Issue 14: `tuireader figures` over BBC (figure_groups on loaded articles)."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "seeds").symlink_to(corpus, target_is_directory=True)
+        articles = Workspace.open(root).articles
+        for _ in range(RUNS_14):
+            started = time.perf_counter()
+            groups = figure_groups(articles)
+            seconds = time.perf_counter() - started
+            differ = sum(1 for group in groups if not group.agree)
+            print(
+                f"figures: {seconds:.2f} s for {len(articles)} articles, {len(groups)} claims "
+                f"({differ} disagree)   target < 5 s; {machine()}"
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="BBC corpus folder")
@@ -281,6 +387,9 @@ def main() -> int:
     parser.add_argument(
         "--no-meaning", action="store_true", help="skip the meaning-vector benchmarks"
     )
+    parser.add_argument(
+        "--issue14", action="store_true", help="only issue 14's figures (see the docstring)"
+    )
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"bench_compare: corpus folder {args.corpus} not found", file=sys.stderr)
@@ -289,6 +398,12 @@ def main() -> int:
         print(" ".join(general_words(args.corpus)))
         return 0
     print(machine())
+    if args.issue14:
+        with tempfile.TemporaryDirectory() as folder:
+            bench_first_comparison(Path(folder))
+        bench_similar_with_meaning(args.corpus.resolve())
+        bench_figures(args.corpus.resolve())
+        return 0
     with tempfile.TemporaryDirectory() as folder:
         seeds = Path(folder) / "seeds"
         seeds.mkdir()

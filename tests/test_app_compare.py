@@ -5,11 +5,13 @@ ruling told twice), A¶4↔B¶10 (a shared quotation), A¶5↔B¶11 (census figu
 B¶2-9 are orchard notes only B has, and each ends with notes of its own (tides, a museum).
 
 The sentence model's child process is replaced by a stand-in that fills the meaning cache
-with vectors that are all alike (so they change no pair); the real child process is tested
-once, at the end."""
+with bag-of-words vectors (WordsEncoder: paragraphs that share words get close vectors, so
+meaning confirms the three pairs); the real child process is tested once, at the end."""
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -89,19 +91,23 @@ def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUIREADER_CONFIG_DIR", str(tmp_path / "config"))
 
 
-class AlikeEncoder(Encoder):
-    """Stand-in for the sentence model: the same vector for every paragraph."""
+class WordsEncoder(Encoder):
+    """Stand-in for the sentence model: each word of four letters or more (by its first
+    five) counts in one of the 384 dimensions, so texts sharing words have close vectors."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        vector = np.zeros(DIMENSIONS, dtype=np.float32)
-        vector[0] = 1.0
-        return np.tile(vector, (len(texts), 1))
+        rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for row, text in zip(rows, texts, strict=True):
+            for word in re.findall(r"[a-z]{4,}", text.lower()):
+                row[zlib.crc32(word[:5].encode()) % DIMENSIONS] += 1.0
+            row /= max(float(np.linalg.norm(row)), 1e-9)
+        return rows
 
 
 @pytest.fixture(autouse=True)
 def meaning_jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """The (a, b) article ids each meaning job was started for; the job fills the cache
-    with AlikeEncoder's vectors in this process instead of running the model."""
+    with WordsEncoder's vectors in this process instead of running the model."""
     import tuireader.app.compare.commands as comparing
 
     started: list[tuple[str, str]] = []
@@ -110,7 +116,7 @@ def meaning_jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         started.append((a_id, b_id))
         workspace = Workspace.open(root)
         articles = [workspace.articles[a_id], workspace.articles[b_id]]
-        comparison_meaning(workspace, articles, AlikeEncoder())
+        comparison_meaning(workspace, articles, WordsEncoder())
         return None
 
     monkeypatch.setattr(comparing, "run_meaning_job", fake_job)
@@ -223,7 +229,7 @@ async def test_next_pair_brings_the_partner_into_view(root: Path) -> None:
         assert screen.current_pair == 0
         assert a.cursor == a.index_of(3) and b.cursor == b.index_of(12)
         assert a.is_visible(a.index_of(3)) and b.is_visible(b.index_of(12))
-        assert "pair 1/3 · A¶3 ↔ B¶12" in screen_text(app)
+        assert "pair 1 of 3 · A¶3 ↔ B¶12" in screen_text(app)
         # The shared words of the pair are bold in both panes.
         assert a.term_spans[a.index_of(3)] and b.term_spans[b.index_of(12)]
         await pilot.press("right_square_bracket", "right_square_bracket")
@@ -238,17 +244,50 @@ async def test_next_pair_brings_the_partner_into_view(root: Path) -> None:
         assert b.is_visible(b.index_of(10))
 
 
-async def test_pairs_step_in_the_order_of_the_focused_pane(root: Path) -> None:
+async def test_pairs_step_in_the_left_order_whichever_pane_has_the_keys(root: Path) -> None:
+    # The pairs in A's order are A¶3↔B¶12, A¶4↔B¶10, A¶5↔B¶11: in B's order 2, 3, 1.
     app = make_app(root)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_compare(pilot)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.current_pair == 0
         await pilot.press("tab")
         await pilot.pause()
         assert screen.active == "b" and app.focused is screen.pane("b")
-        await pilot.press("right_square_bracket")
+        seen = []
+        for _ in range(2):
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            seen.append(screen.current_pair)
+            pair = screen.pairs[screen.current_pair]
+            assert f"pair {screen.current_pair + 1} of 3 · A¶{pair.a} ↔ B¶{pair.b}" in (
+                screen_text(app)
+            )
+        assert seen == [1, 2]
+        await pilot.press("left_square_bracket")
         await pilot.pause()
-        # B's first pair is B¶10 (pair 2, with A¶4).
         assert screen.current_pair == 1
+
+
+async def test_after_o_the_pairs_go_on_in_the_left_order(root: Path) -> None:
+    """The issue's case: at 80 columns, `o` after pair 1 used to jump to 3/3, and `[` went
+    back through B's order."""
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(pilot)
+        await pilot.press("right_square_bracket", "o")
+        await pilot.pause()
+        assert screen.active == "b" and screen.current_pair == 0
+        steps = []
+        for key in ("right_square_bracket", "right_square_bracket", "left_square_bracket"):
+            await pilot.press(key)
+            await pilot.pause()
+            steps.append(screen.current_pair)
+            b = screen.pane("b")
+            assert b.is_visible(b.index_of(screen.pairs[screen.current_pair].b))
+        assert steps == [1, 2, 1]
+        assert "pair 2 of 3 · A¶4 ↔ B¶10" in screen_text(app)
 
 
 async def test_synchronised_scrolling_follows_the_alignment(root: Path) -> None:

@@ -57,7 +57,16 @@ def test_search_paragraphs_json_shape(
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"query", "mode", "total", "exact", "variants", "messages", "hits"}
+    assert set(data) == {
+        "query",
+        "mode",
+        "total",
+        "exact",
+        "variants",
+        "suggestions",
+        "messages",
+        "hits",
+    }
     assert data["mode"] == "paragraphs"
     assert data["total"] == len(data["hits"]) > 0
     hit = data["hits"][0]
@@ -102,6 +111,7 @@ def test_search_articles_json_shape(
         "exact",
         "metadata_only",
         "variants",
+        "suggestions",
         "messages",
         "articles",
     }

@@ -370,13 +370,15 @@ def test_matched_figures_corroborate_a_pair_and_round_numbers_alone_do_not(
     assert comparison.alignment.pairs == ()
 
 
-def test_mutual_best_matches_need_less_than_the_threshold(pair: tuple[Article, Article]) -> None:
+def test_the_threshold_is_enforced_and_reported(pair: tuple[Article, Article]) -> None:
     a, b = pair
     score = align(a, b).pairs[0].score
-    # Just above the pair's score the pair stays, as each is the other's best match...
-    assert [(p.a, p.b) for p in align(a, b, threshold=score / 0.9).pairs] == [(2, 3)]
-    # ...but not far above it.
-    assert align(a, b, threshold=score / 0.7).pairs == ()
+    # At the pair's score it stays; just above it, it goes, best match or not.
+    assert [(p.a, p.b) for p in align(a, b, threshold=score).pairs] == [(2, 3)]
+    alignment = align(a, b, threshold=score + 0.001)
+    assert alignment.pairs == ()
+    assert alignment.threshold == score + 0.001
+    assert alignment.to_dict()["threshold"] == score + 0.001
 
 
 class _FakeEntity:

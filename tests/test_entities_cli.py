@@ -83,3 +83,33 @@ def test_bad_alias_file_is_a_warning(
     captured = capsys.readouterr()
     assert "warning: aliases.yaml is not valid YAML" in captured.err
     assert json.loads(captured.out)  # the output is still there, and still JSON
+
+
+def test_json_gives_each_spelling_with_its_count_and_every_span(
+    workspace_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(workspace_root, "--json") == 0
+    person = next(e for e in json.loads(capsys.readouterr().out) if e["type"] == "PERSON")
+    # a.txt: "Sayragul Sauytbay, ..." then "Sauytbay later" and "Sauytbay said"; b.txt once
+    assert person["spellings"] == {"Sauytbay": 2, "Sayragul Sauytbay": 2}
+    assert list(person["spans"]) == ["a", "b"]  # most mentions first
+    found = []
+    for article_id, spans in person["spans"].items():
+        text = (workspace_root / "seeds" / f"{article_id}.txt").read_text(encoding="utf-8")
+        found += [(article_id, text[start:end]) for start, end in spans]
+    assert found == [
+        ("a", "Sayragul Sauytbay"),
+        ("a", "Sauytbay"),
+        ("a", "Sauytbay"),
+        ("b", "Sayragul Sauytbay"),
+    ]
+
+
+def test_one_article_json_counts_its_spellings(
+    workspace_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(workspace_root, "a", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    person = next(e for e in data["entities"] if e["type"] == "PERSON")
+    assert person["spelling_counts"] == {"Sauytbay": 2, "Sayragul Sauytbay": 1}
+    assert len(person["spans"]) == person["mentions"] == 3

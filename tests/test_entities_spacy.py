@@ -63,3 +63,36 @@ def test_bundled_articles_merge_variants_and_keep_distinct_names_apart(tmp_path:
     assert not same("Kazakh", "Kyrgyz")
     assert not same("Xinjiang", "Xi Jinping")
     assert not same("China", "Chinese")
+
+
+@pytest.mark.slow
+def test_the_extraction_job_announces_the_open_article_before_the_rest(tmp_path: Path) -> None:
+    """The app's child job with the real model: the article asked for (`want_first`) is
+    announced before any other article goes through NER, then the rest follows."""
+    from tuireader.app.state.entities import run_entity_job
+    from tuireader.core.entities.index import want_first
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for i in range(20):
+        (seeds / f"s{i:02d}.txt").write_text(
+            f"Story {i}\n\nAngela Merkel met Emmanuel Macron in Berlin on day {i}.\n",
+            encoding="utf-8",
+        )
+    workspace = Workspace.open(tmp_path)
+    want_first(workspace, ["s17"])
+    events: list[str] = []
+    problems = run_entity_job(
+        tmp_path,
+        lambda done, total, _id: events.append(f"progress {done}/{total}"),
+        lambda: False,
+        lambda article_id: events.append(f"article {article_id}"),
+    )
+    assert problems == []
+    assert events[:2] == ["progress 1/0", "article s17"]  # before the others are even read
+    assert events[2] == "progress 2/20" and events[-1] == "progress 20/20"
+    assert events.count("article s17") == 1
+    index = EntityIndex.load_cached(Workspace.open(tmp_path))
+    assert index is not None and index.is_complete
+    person = index.find("Angela Merkel")
+    assert person is not None and person.kind == "PERSON" and len(person.articles) == 20

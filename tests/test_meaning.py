@@ -31,7 +31,9 @@ from tuireader.core.compare.meaning import (
     DIMENSIONS,
     Encoder,
     VectorStore,
+    fill_store,
     meaning_vectors,
+    missing_passages,
     text_key,
 )
 from tuireader.core.corpus import Article
@@ -125,6 +127,30 @@ def test_meaning_vectors_encode_only_what_is_missing(
     assert encoder.calls[1] == [edited[a.id, 1]]
 
 
+def test_fill_store_encodes_the_missing_in_chunks_and_reports_progress(tmp_path: Path) -> None:
+    store, encoder = VectorStore(tmp_path / "meaning"), CountingEncoder()
+    passages = {("a", n): f"Paragraph number {n} of the first article." for n in range(1, 6)}
+    passages["b", 1] = passages["a", 1]  # the same text in two articles: encoded once
+    meaning_vectors(store, {("a", 1): passages["a", 1]}, encoder)
+    encoder.calls.clear()
+    missing = missing_passages(store, passages)
+    assert sorted(missing.values()) == sorted(passages["a", n] for n in range(2, 6))
+    progress: list[tuple[int, int]] = []
+    assert fill_store(store, missing, encoder, lambda d, t: progress.append((d, t)), chunk=3) == []
+    assert [len(call) for call in encoder.calls] == [3, 1]
+    assert progress == [(3, 4), (4, 4)]
+    assert missing_passages(store, passages) == {}
+    assert meaning_vectors(store, passages, encoder=None) is not None  # the app can read all
+
+
+def test_missing_passages_never_creates_the_store(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "meaning")
+    assert missing_passages(store, {("a", 1): "Some text."}) == {
+        text_key("Some text."): "Some text."
+    }
+    assert not store.path.exists()
+
+
 # ---- alignment with meaning --------------------------------------------------------------------
 
 
@@ -143,14 +169,14 @@ def test_meaning_vetoes_a_pair_whose_paragraphs_mean_different_things(
 def test_meaning_lifts_a_pair_that_says_the_same_thing(pair: tuple[Article, Article]) -> None:
     a, b = pair
     score = align(a, b).pairs[0].score
-    threshold = score / 0.75  # out of reach on words, even as a mutual best match
+    # One cosine of 1 among four of 0 in its row and column: mean 1/4, deviation √3/4,
+    # so z = √3, which counts (√3 - MEANING_FLOOR) / (MEANING_FULL - MEANING_FLOOR).
+    expected = (math.sqrt(3) - MEANING_FLOOR) / (MEANING_FULL - MEANING_FLOOR)
+    threshold = score + MEANING_WEIGHT * expected / 2  # out of reach on words alone
     assert align(a, b, threshold=threshold).pairs == ()
     meaning = vectors_for(a, b, [1, 2, 3, 4], [5, 6, 2, 7])  # a2 and b3 alike, the rest not
     lifted = align(a, b, threshold=threshold, meaning=meaning)
     assert [(p.a, p.b) for p in lifted.pairs] == [(2, 3)]
-    # One cosine of 1 among four of 0 in its row and column: mean 1/4, deviation √3/4,
-    # so z = √3, which counts (√3 - MEANING_FLOOR) / (MEANING_FULL - MEANING_FLOOR).
-    expected = (math.sqrt(3) - MEANING_FLOOR) / (MEANING_FULL - MEANING_FLOOR)
     assert lifted.pairs[0].meaning == pytest.approx(expected, abs=1e-4)
     assert lifted.pairs[0].score == pytest.approx(score + MEANING_WEIGHT * expected, abs=1e-4)
     assert lifted.to_dict()["meaning"] is True

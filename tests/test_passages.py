@@ -92,8 +92,15 @@ def test_search_ranks_the_paraphrase_first_and_skips_the_source(corpus: list[Art
     assert all(hit.article_id != "budget" for hit in hits)
     assert hits == sorted(hits, key=lambda hit: -hit.score)
     assert {"income", "fuel"} <= {word.lower() for word in hits[0].shared_terms}
-    # The football paragraph that merely mentions the chancellor ranks below.
-    assert ("football", 2) in [(h.article_id, h.paragraph) for h in hits[1:]]
+    # The football paragraph that merely mentions the chancellor is under the cut-off:
+    # listed only when everything is asked for, and then below.
+    assert ("football", 2) not in [(h.article_id, h.paragraph) for h in hits]
+    everything = index.similar_to("budget", 1, limit=3) + index.search(
+        TEXTS["budget"][0], exclude_article="budget", limit=5, min_score=0
+    )
+    assert ("football", 2) in [(h.article_id, h.paragraph) for h in everything[1:]]
+    assert all(hit.score >= passages.MIN_WORDS_SCORE for hit in hits)
+    assert hits[0].why.startswith("words: ") or "phrase" in hits[0].why
 
 
 def test_search_with_free_text_limit_and_empty_queries(corpus: list[Article]) -> None:

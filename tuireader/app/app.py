@@ -4,12 +4,14 @@ Start-up order (see DESIGN.md "Responsiveness"): the library screen is shown at 
 articles are read in a thread worker; then the search index is checked (and updated or built)
 in another, posting IndexProgress messages the status bars show. Whoosh is imported only by
 that worker (tuireader.core.search.index), spaCy never at start-up. Screens other than the library
-are imported when first opened.
+are imported when first opened. Once the first articles are on screen, `self.live` starts
+watching seeds/ in a thread of its own (tuireader.app.workspace.live).
 """
 
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -21,6 +23,7 @@ from textual.theme import Theme
 from textual.worker import Worker
 
 from tuireader.app.commands import PROVIDERS
+from tuireader.app.compare.background import MeaningUpdate, meaning_background
 from tuireader.app.library.screen import LibraryScreen
 from tuireader.app.shell import bindings
 from tuireader.app.shell.messages import ArticlesLoaded, IndexFailed, IndexProgress, IndexReady
@@ -42,12 +45,21 @@ from tuireader.app.shell.render import clean_text
 from tuireader.app.state.entities import AppEntities, EntitiesUpdate
 from tuireader.app.state.index_state import IndexState
 from tuireader.app.state.reading_state import ReadingState
+from tuireader.app.workspace.live import (
+    CatalogSaved,
+    LiveWorkspace,
+    WatchProblem,
+    WorkspaceChanged,
+)
+from tuireader.app.workspace.watch import WatchMode
 from tuireader.core.corpus import Article
 from tuireader.core.settings import Settings
 from tuireader.core.workspace import Workspace
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+
+    from tuireader.app.reader.screen import ReaderScreen
 
 SMALL_WORKSPACE = 50
 """Up to this many files directly in seeds/ (and no sub-folders) are read before the first
@@ -89,14 +101,18 @@ class TuiReaderApp(App[None]):
         settings: Settings | None = None,
         check_index: bool = True,
         restore: bool = True,
+        watch: WatchMode | None = None,
+        meaning_in_background: bool = False,
     ) -> None:
         """`check_index=False` leaves the index alone until the first search (tests use it to
         prove Whoosh is not imported at start-up); `restore=False` ignores the remembered
-        open article."""
+        open article; `watch` is how seeds/ is watched for changes (None: $TUIREADER_WATCH,
+        see tuireader.app.workspace.watch); `meaning_in_background` computes the comparison's
+        meaning vectors for the whole workspace once the index is current (`tuireader` turns
+        it on; tests leave it off, as each run would start the sentence model)."""
         super().__init__()
         self.workspace = workspace
         """The workspace being read."""
-        workspace.use_entity_spellings(lambda name: _entity_spellings(workspace, name))
         self.settings = settings if settings is not None else Settings.load()
         """Theme, keymap and citation style from settings.yaml."""
         self.check_index_on_start = check_index
@@ -113,8 +129,12 @@ class TuiReaderApp(App[None]):
         """Where the index check/build stands."""
         self.index_changed: Signal[IndexState] = Signal(self, "index-changed")
         """Published with every new IndexState."""
+        self.meaning_in_background = meaning_in_background
+        """Fill the meaning cache for every paragraph after the index check."""
         self.entities = AppEntities(self, workspace, self.check_search_index, checking=check_index)
         """Named entities: the cached index and its extraction (after the search index)."""
+        # entity:"Name" searches use the spellings known so far, also during extraction.
+        workspace.use_entity_spellings(self.entities.spellings)
         self.reading_state = ReadingState.load(workspace.root)
         """Remembered open article and positions for this workspace."""
         self.keymap_in_use: dict[str, str] = {}
@@ -124,6 +144,8 @@ class TuiReaderApp(App[None]):
         them)."""
         self.quitting = False
         """Set while quitting, so an open reader is remembered as open."""
+        self.live = LiveWorkspace(self, workspace, self._read_articles, watch)
+        """Watches seeds/ while the app runs (started after the first screen)."""
         self._loaded_once = False
         self._first_articles: ArticlesLoaded | None = None
 
@@ -205,11 +227,9 @@ class TuiReaderApp(App[None]):
         return ArticlesLoaded(articles, warnings)
 
     @work(thread=True, exclusive=True, group="articles")
-    def load_articles(self, refresh: bool = False) -> None:
-        """Read every article (a moment for 2,000 files) off the UI thread; `refresh`
-        re-reads the files (after articles were added or edited)."""
-        if refresh:
-            self.workspace.refresh()
+    def load_articles(self) -> None:
+        """Read every article (a moment for 2,000 files) off the UI thread (re-reads go
+        through `self.live`)."""
         self.post_message(self._read_articles())
 
     def action_reload(self) -> None:
@@ -218,7 +238,29 @@ class TuiReaderApp(App[None]):
         # Until the new articles are in: searches wait, status bars say why.
         self.articles_loaded = False
         self._set_index_state(IndexState("waiting"))
-        self.load_articles(refresh=True)
+        # Through the live workspace: its re-reads take turns with the watcher's.
+        self.run_worker(partial(self.live.reload, force=True), thread=True, group="articles")
+
+    def on_workspace_changed(self, message: WorkspaceChanged) -> None:
+        """Files in seeds/ changed while the app ran (the library and the index follow
+        the ArticlesLoaded posted before this; a reader reloads itself): say what."""
+        self.notify(message.changes.summary(), title="Workspace", markup=False)
+
+    def on_watch_problem(self, message: WatchProblem) -> None:
+        """The watcher fell back to polling or stopped."""
+        self.notify(message.text, title="Workspace", severity="warning", markup=False)
+
+    def on_catalog_saved(self, _message: CatalogSaved) -> None:
+        """A catalog entry was edited in the app: re-read now (the watcher may be off);
+        the watcher's own re-read then finds nothing new."""
+        self.run_worker(self.live.reload, thread=True, group="articles")
+
+    def on_reader_screen_outdated(self, message: ReaderScreen.Outdated) -> None:
+        """The open article's file or catalog entry changed: reload it in place."""
+        reader = message.reader
+        article = self.articles.get(reader.article.id)
+        if reader is self.screen and article is not None:
+            self.switch_screen(reader.reloaded(article))
 
     def on_articles_loaded(self, message: ArticlesLoaded) -> None:
         """Show the articles, report problems, reopen the last article, check the index."""
@@ -241,6 +283,13 @@ class TuiReaderApp(App[None]):
         if first_load and self.restore and state.open_article in self.articles:
             article_id = state.open_article
             self.open_article(article_id, paragraph=state.positions.get(article_id))
+        if first_load:
+            # After the first frame: watching costs start-up nothing.
+            self.call_after_refresh(self.live.start, message.articles, warnings)
+            if self.live.mode_problem:
+                self.notify(
+                    self.live.mode_problem, title="Settings", severity="warning", markup=False
+                )
         if self.check_index_on_start or not first_load:
             # After the next refresh, so the library is on screen before Whoosh is imported.
             self.call_after_refresh(self.check_search_index)
@@ -258,6 +307,8 @@ class TuiReaderApp(App[None]):
             return  # on_articles_loaded starts the check
         self._update_search_index(rebuild)
         self.entities.update()
+        if self.meaning_in_background:
+            meaning_background(self).start()  # in a child process, at low priority
 
     def _update_search_index(self, rebuild: bool) -> None:
         """The search part of check_search_index (in its thread)."""
@@ -295,6 +346,10 @@ class TuiReaderApp(App[None]):
         for text in message.messages:
             self.notify(text, title="Search index", markup=False)
         self._set_index_state(IndexState("ready", message=message.summary))
+
+    def on_meaning_update(self, message: MeaningUpdate) -> None:
+        """The background meaning job made progress or finished."""
+        meaning_background(self).apply(message)
 
     def on_entities_update(self, message: EntitiesUpdate) -> None:
         """Entity extraction made progress or finished (posted by the index worker)."""
@@ -624,10 +679,6 @@ class TuiReaderApp(App[None]):
             self.reading_state.save()
         self.exit()
 
-
-def _entity_spellings(workspace: Workspace, name: str) -> list[str]:
-    """Every spelling of an entity for `entity:"Name"` searches, from the entity cache. The
-    entity modules are imported at the first such search, never at start-up."""
-    from tuireader.core.entities.index import entity_spellings
-
-    return entity_spellings(workspace, name)
+    def on_unmount(self) -> None:
+        """Stop watching seeds/ (however the app ends)."""
+        self.live.stop()

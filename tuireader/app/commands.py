@@ -20,6 +20,7 @@ from tuireader.app.context import ReaderContext, reader_context
 from tuireader.app.shell.navigation import OpenArticle, OpenHelp, OpenSearch
 from tuireader.app.shell.palette import Command, CommandListProvider, highlight_plain
 from tuireader.app.shell.render import clean_text, safe_content
+from tuireader.app.workspace.commands import WorkspaceCommands
 
 DISCOVER_ARTICLES = 10
 """Articles listed when the palette opens with nothing typed."""
@@ -144,5 +145,6 @@ PROVIDERS: list[type[Provider] | Callable[[], type[Provider]]] = [
     entity_commands,
     annotation_commands,
     compare_commands,
+    WorkspaceCommands,
 ]
 """Providers the app registers: a feature's commands for every screen go here."""

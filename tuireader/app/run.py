@@ -10,6 +10,6 @@ def run_app(workspace: Workspace) -> int:
     # Imported here so `tuireader list` and friends never pay for Textual.
     from tuireader.app.app import TuiReaderApp
 
-    app = TuiReaderApp(workspace)
+    app = TuiReaderApp(workspace, meaning_in_background=True)
     app.run()
     return app.return_code or 0

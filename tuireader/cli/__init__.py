@@ -22,15 +22,20 @@ from tuireader.cli.common import UserError, open_workspace, print_json
 from tuireader.cli.output import guarded_output
 from tuireader.core.workspace import Workspace
 
-# Modules under tuireader.cli that register subcommands, in help order.
-COMMAND_MODULES = (
-    "library",
-    "searching",
-    "entities",
-    "compare",
-    "annotations",
-    "export",
-)
+# Modules under tuireader.cli that register subcommands, in help order, each with the
+# commands it registers. A command line naming one of these commands imports only that
+# module: `tuireader search` need not import spaCy's cache readers, the comparison code and
+# the exporters to build its parser (a test checks the names against what each registers).
+# A command missing here still works (every module is imported then), only slower.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "library": ("list", "show"),
+    "searching": ("index", "search"),
+    "entities": ("entities",),
+    "compare": ("compare", "similar", "figures"),
+    "annotations": ("annotations", "annotate", "check"),
+    "export": ("export", "cite"),
+    "importing": ("import",),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,9 +61,12 @@ def _fail(message: str, code: int, as_json: bool) -> int:
     return code
 
 
-def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+def build_parser(with_commands: bool = True, command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser, with every subcommand registered unless `with_commands` is False
-    (opening the app needs none of them, and importing them costs start-up time)."""
+    (opening the app needs none of them, and importing them costs start-up time). With
+    `command` (the subcommand the arguments name, see `command_word`), only the module that
+    registers it is imported; an unknown name registers them all, so that argparse lists
+    every choice in its error."""
     parser = _Parser(
         prog="tuireader",
         description="Read, search, compare, annotate and cite a corpus of articles.",
@@ -71,22 +79,45 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     if with_commands:
-        for name in COMMAND_MODULES:
+        for name in command_modules(command):
             importlib.import_module(f"tuireader.cli.{name}").register(subparsers)
     return parser
 
 
-def names_a_command(argv: Sequence[str]) -> bool:
-    """Whether the arguments name a subcommand (or ask for help, which lists them)."""
+def command_modules(command: str | None) -> list[str]:
+    """The modules to import for a command line naming `command`: the one registering it,
+    or all of them (in help order) when it is None or not a known command name."""
+    for module, commands in COMMAND_MODULES.items():
+        if command in commands:
+            return [module]
+    return list(COMMAND_MODULES)
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The subcommand the arguments name: the first word that is not an option nor the
+    value of --workspace. None when there is none, or when -h/--help comes before it (the
+    main help lists every command)."""
+    return _first_word(argv)[1]
+
+
+def _first_word(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """Whether -h/--help comes before the first word that is not an option (nor the value
+    of --workspace), and that word (None if help came first or there is none)."""
     arguments = iter(argv)
     for argument in arguments:
         if argument in ("-h", "--help"):
-            return True
+            return True, None
         if argument == "--workspace":
             next(arguments, None)
         elif not argument.startswith("-"):
-            return True
-    return False
+            return False, argument
+    return False, None
+
+
+def names_a_command(argv: Sequence[str]) -> bool:
+    """Whether the arguments name a subcommand (or ask for help, which lists them)."""
+    asks_help, word = _first_word(argv)
+    return asks_help or word is not None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Everything a subcommand prints, usage errors included (they echo the arguments), goes
     # through the output layer: no raw control character, no UnicodeEncodeError.
     with guarded_output():
-        args = build_parser(names_a_command(arguments)).parse_args(arguments)
+        parser = build_parser(names_a_command(arguments), command_word(arguments))
+        args = parser.parse_args(arguments)
         try:
             workspace = open_workspace(args.workspace)
             if args.command is not None:

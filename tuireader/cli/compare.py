@@ -16,15 +16,20 @@ from tuireader.cli.common import (
 from tuireader.cli.output import escape_controls, one_line
 from tuireader.core.compare.align import (
     DEFAULT_THRESHOLD,
-    MUTUAL_FACTOR,
     Comparison,
     compare,
     comparison_meaning,
+    load_background,
     load_entity_map,
 )
 from tuireader.core.compare.claims import FigureGroup, figure_groups
 from tuireader.core.compare.figures import FigureMatch
-from tuireader.core.compare.passages import PassageIndex
+from tuireader.core.compare.passages import (
+    MIN_SCORE,
+    MIN_WORDS_SCORE,
+    PassageIndex,
+    cached_meaning,
+)
 from tuireader.core.corpus import Article
 from tuireader.core.text import plural
 from tuireader.core.workspace import Workspace
@@ -106,7 +111,10 @@ def run_compare(args: argparse.Namespace, workspace: Workspace) -> int:
     report_load_warnings(workspace)
     entities = None if args.no_entities else load_entity_map(workspace, [a.id, b.id])
     meaning = None if args.words_only or not _meaning_wanted() else _meaning(workspace, a, b)
-    result = compare(a, b, entities=entities, threshold=args.threshold, meaning=meaning)
+    background = load_background(workspace)
+    result = compare(
+        a, b, entities=entities, threshold=args.threshold, meaning=meaning, background=background
+    )
     if args.json:
         print_json(result.to_dict())
     else:
@@ -146,18 +154,27 @@ def run_similar(args: argparse.Namespace, workspace: Workspace) -> int:
     if args.limit < 1:
         raise UserError("--limit must be at least 1.")
     report_load_warnings(workspace)
-    index = PassageIndex(workspace.articles.values())
+    meaning = cached_meaning(workspace)
+    index = PassageIndex(workspace.articles.values(), meaning=meaning or None)
     hits = index.similar_to(article.id, args.paragraph, limit=args.limit)
     if args.json:
         print_json([hit.to_dict() for hit in hits])
         return 0
+    ranked = (
+        "by meaning, then words"
+        if index.has_meaning
+        else "by words (meaning vectors not computed yet: `tuireader compare` fills them)"
+    )
+    cut = MIN_SCORE if index.has_meaning else MIN_WORDS_SCORE
     if not hits:
-        print("No similar paragraphs in other articles.")
+        print(f"No paragraph of another article scores {cut:g} or more ({ranked}).")
+    else:
+        print(_wrap(f"{plural(len(hits), 'paragraph')} scoring {cut:g} or more, {ranked}:", ""))
     for hit in hits:
         print(f"{hit.score:.2f}  {hit.article_id} ¶{hit.paragraph}")
         print(_wrap(_excerpt(hit.text, 200), "      "))
-        if hit.shared_terms:
-            print(_wrap("shared: " + ", ".join(hit.shared_terms), "      "))
+        if hit.why:
+            print(_wrap("why: " + hit.why, "      "))
     return 0
 
 
@@ -239,9 +256,8 @@ def format_comparison(result: Comparison) -> list[str]:
         _wrap(f"B  {one_line(b.id)}  {one_line(b.title)}", "", "   "),
         "",
         _wrap(
-            f"Aligned paragraphs: {len(alignment.pairs)} (score >= {alignment.threshold:g}, "
-            f"or {alignment.threshold * MUTUAL_FACTOR:.2g} for two paragraphs that are each "
-            f"other's best match; names from the "
+            f"Aligned paragraphs: {len(alignment.pairs)} (score >= {alignment.threshold:g}; "
+            f"names from the "
             f"{_NAME_SOURCES[alignment.entity_source]}; "
             f"{'meaning from the sentence model' if alignment.meaning else 'words only'})",
             "",

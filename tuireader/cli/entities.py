@@ -3,6 +3,14 @@
 Brings the entity cache up to date first (NER only for new or changed articles; progress on
 stderr), then lists canonical entities: name, type, every spelling seen, mention count, and
 per article its mention count. With an article id, only that article's entities.
+
+`--json` gives, per entity: name, type (PERSON, ORG, PLACE, GROUP, DATE, FIGURE), label (the
+most common spaCy label), aliases (every spelling, most frequent first), mentions (count),
+articles (id -> count, most first), spellings (spelling -> count) and spans (id -> [[start,
+end], ...]: character offsets into the article's text, so text[start:end] is the mention).
+With an article id: {"article": id, "entities": [...]}, each entity with its corpus fields
+and, for this article, mentions, corpus_mentions, paragraphs, spans, spellings_here and
+spelling_counts.
 """
 
 from __future__ import annotations
@@ -10,12 +18,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from tuireader.cli.common import UserError, get_article, print_json, report_load_warnings, warn
 from tuireader.cli.output import one_line
 from tuireader.core.entities.index import KIND_NAMES, ArticleEntity, Entity, EntityIndex
-from tuireader.core.entities.mention import KINDS
+from tuireader.core.entities.mention import KINDS, Mention
 from tuireader.core.workspace import Workspace
 
 PROGRESS_EVERY_S = 2.0
@@ -58,7 +68,14 @@ def run_entities(args: argparse.Namespace, workspace: Workspace) -> int:
         return 0
     entities = [e for e in index.entities if _wanted(e, args.type)]
     if args.json:
-        print_json([e.to_dict() for e in entities])
+        occurrences = index.mentions_by_entity()
+        print_json(
+            [
+                _corpus_json(entity, occurrences[position])
+                for position, entity in enumerate(index.entities)
+                if _wanted(entity, args.type)
+            ]
+        )
     else:
         _print_corpus(entities)
     return 0
@@ -81,6 +98,29 @@ def _progress_printer() -> Any:
     return progress
 
 
+def _corpus_json(entity: Entity, found: dict[str, list[Mention]]) -> dict[str, Any]:
+    """An entity across the corpus: `Entity.to_dict` (name, type, label, aliases, mentions,
+    articles: id -> count), each spelling with its count, and per article the spans."""
+    return {
+        **entity.to_dict(),
+        "spellings": _spelling_counts(m for ms in found.values() for m in ms),
+        "spans": {
+            article_id: [[m.start, m.end] for m in mentions]
+            for article_id, mentions in sorted(found.items(), key=_most_first)
+        },
+    }
+
+
+def _most_first(item: tuple[str, list[Mention]]) -> tuple[int, str]:
+    return -len(item[1]), item[0]
+
+
+def _spelling_counts(mentions: Iterable[Mention]) -> dict[str, int]:
+    """Spelling -> mentions written so, most first (ties A-Z)."""
+    counts = Counter(m.text for m in mentions)
+    return dict(sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+
+
 def _article_json(item: ArticleEntity) -> dict[str, Any]:
     entity = item.entity
     return {
@@ -90,6 +130,7 @@ def _article_json(item: ArticleEntity) -> dict[str, Any]:
         "paragraphs": item.paragraphs,
         "spans": [list(span) for span in item.spans],
         "spellings_here": sorted({m.text for m in item.mentions}),
+        "spelling_counts": _spelling_counts(item.mentions),
     }
 
 

@@ -19,6 +19,7 @@ lists articles without passages.
       "exact": false,                   true with --exact (no variant spellings)
       "metadata_only": false,           the query names only title and metadata fields
       "variants": {"uighur": ["uyghur"]},   close spellings also matched, by query term
+      "suggestions": ["Kazakhstan"],    "did you mean" queries (few hits; empty with --exact)
       "messages": [],                   what the index did on the way (a repair)
       "articles": [                     at most --limit, best first (those found only
                                         through variant spellings after the others)
@@ -52,7 +53,7 @@ A PASSAGE is a matching paragraph, the same object as a hit of `--paragraphs --j
     }
 
 `search --paragraphs --json` prints ``{"query", "mode": "paragraphs", "total", "exact",
-"variants", "messages", "hits": [PASSAGE, ...]}`` where `total` counts every matching
+"variants", "suggestions", "messages", "hits": [PASSAGE, ...]}`` where `total` counts every matching
 paragraph (headlines included) and `hits` holds at most --limit of them: exact matches
 first, then variant-spelling matches.
 """
@@ -153,7 +154,9 @@ def run_search(args: argparse.Namespace, workspace: Workspace) -> int:
     from tuireader.core.search.index import QueryError, SearchIndexError
 
     workspace.use_entity_spellings(lambda name: _entity_spellings(workspace, name))
-    if not workspace.index_looks_current():
+    # At the cost of what changed: folder times, and every file's only when no check did
+    # so in the last seconds (Workspace.index_probably_current says what may be missed).
+    if not workspace.index_probably_current():
         update_index(workspace, quiet=args.json)
     report_load_warnings(workspace)
     index = workspace.index
@@ -179,9 +182,13 @@ def run_search(args: argparse.Namespace, workspace: Workspace) -> int:
     return 0
 
 
-def _print_variants(variants: dict[str, list[str]]) -> None:
-    for term, spellings in variants.items():
+def _print_spelling(results: Any) -> None:
+    """The variant spellings also matched and the "did you mean" suggestions (--exact turns
+    both off), under the count line."""
+    for term, spellings in results.variants.items():
         print(f"  also matching variant spellings of {term!r}: {', '.join(spellings)}")
+    for suggestion in results.suggestions:
+        print(f"  did you mean {suggestion!r}?")
 
 
 def _print_articles(results: Any, marks: tuple[str, str], show: Any) -> None:
@@ -195,7 +202,7 @@ def _print_articles(results: Any, marks: tuple[str, str], show: Any) -> None:
     if results.total_articles > len(results.articles):
         head += f"; the best {len(results.articles)} shown (--limit for more)"
     print(head)
-    _print_variants(results.variants)
+    _print_spelling(results)
     for rank, article in enumerate(results.articles, start=1):
         notes = [f"{article.score:.2f}"]
         if article.metadata_match and not results.metadata_only:
@@ -219,7 +226,7 @@ def _print_articles(results: Any, marks: tuple[str, str], show: Any) -> None:
 def _print_paragraphs(results: Any, marks: tuple[str, str], show: Any) -> None:
     """The flat list: each matching paragraph with its article and score."""
     print(f"{results.total} matching paragraphs for {results.query!r}")
-    _print_variants(results.variants)
+    _print_spelling(results)
     for rank, hit in enumerate(results.hits, start=1):
         flag = "  ≈ variant spelling" if hit.variant else ""
         where = f"[{one_line(hit.doc_id)} ¶{hit.paragraph}]"

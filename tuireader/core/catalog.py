@@ -7,6 +7,11 @@
         issued: "2018-09"
       001_e417b657d421601d:
         authors: [{literal: Human Rights Watch}]   # one name, kept as written
+      report-2023:                                 # written by `tuireader import`
+        title: Annual Report 2023
+        source: sources/report-2023.pdf            # the original, kept in the workspace
+        language: en
+        pages: [0, 2841, 5310]                     # where pages 1, 2, 3 begin in the text
 
 An author is a person's name ("First Last" or "Last, First", split into its parts for the
 styles) or `{literal: ...}` for a name that must never be split or abbreviated (an
@@ -28,6 +33,7 @@ has not checked before (see `tuireader.core.check_cache`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Annotated, Any, ClassVar
 
 import yaml
@@ -102,13 +108,24 @@ def _citation_key(value: Any) -> Any:
 _DATE = "{where}'{key}' must be a date: YYYY, YYYY-MM or YYYY-MM-DD"
 
 
+def _page_starts(value: Any) -> Any:
+    """Where each page begins in the article text: offsets from 0, never decreasing (a page
+    without text begins where the next one does)."""
+    numbers = isinstance(value, list) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    )
+    if numbers and (any(v < 0 for v in value) or any(b < a for a, b in pairwise(value))):
+        raise reason_error("the offsets must be 0 or more, each at least the one before")
+    return value
+
+
 class CatalogEntry(FileModel):
     """The metadata of one article; every field may be left out or empty (it stays
     unknown)."""
 
     unknown_key: ClassVar[str] = (
         "{where}unknown key {key!r} (known: title, authors, container, issued, url, type, "
-        "accessed, furniture, key)"
+        "accessed, furniture, key, source, language, pages)"
     )
     not_a_mapping: ClassVar[str] = "{where}must be a mapping of fields, e.g. title: ..."
 
@@ -129,6 +146,23 @@ class CatalogEntry(FileModel):
         BeforeValidator(_one_or_many),
         Expect("{where}'furniture' must be a list of lines of text (quote numbers), not {value!r}"),
     ] = None
+    source: Annotated[
+        _Text | None,
+        _text_field("where the article was imported from, e.g. sources/report.pdf"),
+    ] = None
+    """The original file `tuireader import` made the article from, relative to the workspace
+    (kept there so the import can be run again with a better extractor)."""
+    language: Annotated[_Text | None, _text_field("a language code, e.g. en or fr-CA")] = None
+    pages: Annotated[
+        list[int] | None,
+        BeforeValidator(_page_starts),
+        Expect(
+            "{where}'pages' must be a list of the character offsets where each page begins "
+            "in the article text, e.g. [0, 2841, 5310], not {value!r}"
+        ),
+    ] = None
+    """For an imported PDF: item N is where page N+1 begins in the article's text, so a
+    quote can be cited by page."""
     key: Annotated[
         str | None,
         BeforeValidator(_citation_key),

@@ -115,6 +115,7 @@ class ArticleMeta:
     type: str | None = None  # CSL item type, e.g. article-magazine
     accessed: str | None = None
     title_source: str | None = None  # "catalog" or "text"; None when missing
+    pages: tuple[int, ...] = ()  # where each page of the original begins (an imported PDF)
 
     def to_dict(self) -> dict[str, Any]:
         """The metadata as a plain dict (for JSON output)."""
@@ -478,6 +479,7 @@ def load_article(path: Path, seeds_dir: Path, catalog: Mapping[str, Any] | None 
         type=_optional_str(entry.get("type")),
         accessed=_optional_str(entry.get("accessed")),
         title_source="catalog" if entry.get("title") else ("text" if text_title else None),
+        pages=tuple(entry.get("pages") or ()),
     )
     paragraphs = mark_furniture(spans, text, meta.title, entry.get("furniture") or ())
     return Article(article_id, path, text, meta, paragraphs, warnings)
@@ -692,3 +694,15 @@ def _link_text(path: Path) -> str:
         return os.readlink(path)
     except OSError:
         return "?"
+
+
+def find_article_files_and_folders(
+    seeds_dir: Path, workspace_root: Path | None = None
+) -> tuple[SeedFiles, list[Path]]:
+    """`find_article_files`, and every folder the walk went through (seeds/ first, as
+    reached: through a link when it was one). Adding, removing or renaming a file in a
+    folder changes that folder's modification time, so a caller that keeps these times
+    can tell without walking again whether the list of files may have changed."""
+    walk = _SeedWalk(seeds_dir, seeds_dir.parent if workspace_root is None else workspace_root)
+    found = walk.run()
+    return found, list(walk.walked.values())

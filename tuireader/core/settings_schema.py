@@ -8,11 +8,12 @@ fields default to None ("not set by the file").
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from tuireader.core.schemas import (
     Expect,
@@ -46,6 +47,24 @@ def _switch(value: Any) -> Any:
     return value
 
 
+# A model is named by its package (en_core_web_md) or by the folder it was saved to.
+_MODEL_NAME = re.compile(r"[A-Za-z][\w.-]*")
+
+
+def _model_name(value: str | None) -> str | None:
+    """`spacy_model` names a package or a folder; whether it is installed is checked when
+    entities are extracted (checking here would import spaCy at every start-up)."""
+    if value is None:
+        return value
+    name = value.strip()
+    if not (_MODEL_NAME.fullmatch(name) or "/" in name or name.startswith("~")):
+        raise rule_error(
+            f"'spacy_model' must name an installed spaCy model package (such as "
+            f"en_core_web_md) or a model folder, not {value!r}"
+        )
+    return name
+
+
 class SettingsFile(FileModel):
     """The keys of settings.yaml and what each must hold."""
 
@@ -60,7 +79,9 @@ class SettingsFile(FileModel):
         str | None, Expect(f"'citation_style' must be text (a style name such as apa), {_QUOTE}")
     ] = None
     spacy_model: Annotated[
-        str | None, Expect(f"'spacy_model' must be text (an installed spaCy model), {_QUOTE}")
+        str | None,
+        AfterValidator(_model_name),
+        Expect(f"'spacy_model' must be text (an installed spaCy model), {_QUOTE}"),
     ] = None
     clipboard: Annotated[
         str | None, Expect(f"'clipboard' must be text (osc52 or file), {_QUOTE}")

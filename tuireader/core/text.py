@@ -156,6 +156,45 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+# Letters that carry no combining accent under NFKD yet are read as plain Latin letters by
+# a reader who types on an English keyboard.
+_LETTER_TABLE = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "ı": "i",
+        "ħ": "h",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+        "‐": "-",
+        "‑": "-",
+    }
+)
+
+
+@lru_cache(maxsize=65536)
+def fold_letters(word: str) -> str:
+    """`word` with accents and letter forms folded to plain Latin letters (café → cafe,
+    Ürümqi → Urumqi, Łódź → Lodz, straße → strasse) and typographic quotes straightened;
+    case is kept. Meant for one word at a time (the search analyzer); `fold` also
+    casefolds and drops dots, for comparing whole spellings."""
+    if word.isascii():
+        return word
+    word = unicodedata.normalize("NFKD", straighten_quotes(word).translate(_LETTER_TABLE))
+    return "".join(ch for ch in word if not unicodedata.combining(ch))
+
+
 # ---------------------------------------------------------------------------- tags
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tuireader.app.shell.navigation import CompareWith, OpenFigures
 from tuireader.app.shell.palette import CommandListProvider
 from tuireader.core.corpus import Article
+from tuireader.core.workspace import Workspace
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -37,20 +38,32 @@ class SessionIndexes:
         self._figure_lock = threading.Lock()
         self._passages: tuple[Mapping[str, Article], PassageIndex] | None = None
         self._groups: tuple[Mapping[str, Article], list[FigureGroup]] | None = None
+        self._meaning_stamp: tuple[int, ...] | None = None
 
     def passages_ready(self, articles: Mapping[str, Article]) -> bool:
         """Whether the passage index for exactly these articles is built."""
         return self._passages is not None and self._passages[0] is articles
 
-    def passages(self, articles: Mapping[str, Article]) -> PassageIndex:
-        """The passage index over `articles`, built first if needed (call from a thread).
-        Two workers asking at once build it once."""
-        from tuireader.core.compare.passages import PassageIndex
+    def passages(self, articles: Mapping[str, Article], workspace: Workspace) -> PassageIndex:
+        """The passage index over `articles`, built first if needed (call from a thread),
+        ranking by meaning with the workspace's cached vectors (read again whenever the cache
+        changed: the background job fills it over time). Two workers asking at once build it
+        once."""
+        from tuireader.core.compare.meaning import VectorStore
+        from tuireader.core.compare.passages import PassageIndex, cached_meaning
 
         with self._passage_lock:
             if self._passages is None or self._passages[0] is not articles:
                 self._passages = (articles, PassageIndex(articles.values()))
-            return self._passages[1]
+                self._meaning_stamp = None
+            index = self._passages[1]
+            stamp = VectorStore.for_workspace(workspace).stamp()
+            if stamp != self._meaning_stamp:
+                self._meaning_stamp = stamp
+                vectors = cached_meaning(workspace)
+                if vectors:
+                    index.set_meaning(vectors)
+            return index
 
     def figure_groups(self, articles: Mapping[str, Article]) -> list[FigureGroup]:
         """Figures several articles give for the same thing (call from a thread)."""

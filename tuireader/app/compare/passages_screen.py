@@ -157,7 +157,8 @@ class PassagesScreen(Screen[None]):
         """Rank the paragraphs of the other articles."""
         started = time.perf_counter()
         try:
-            index = session_indexes(self.app).passages(reader_context(self).articles)
+            context = reader_context(self)
+            index = session_indexes(self.app).passages(context.articles, context.workspace)
             hits = index.search(self.text, exclude_article=self.article.id, limit=LIMIT)
         except Exception as error:  # never a traceback
             message = f"{type(error).__name__}: {error}"
@@ -189,7 +190,8 @@ class PassagesScreen(Screen[None]):
             )
         else:
             self._status(
-                "No other article has a passage like this one (no content words in common)."
+                "No passage of another article says something close enough to this one "
+                "(none reached the cut-off)."
             )
 
     def _prompt(self, number: int, hit: PassageHit) -> Content:

@@ -2,10 +2,16 @@
 
 The comparison (tuireader.core.compare.align: 20–250 ms) runs in a thread worker; the panes show
 the texts at once and the marks when it arrives. Its meaning signal needs sentence-model
-vectors of both articles: read from the workspace's cache when there, else the worker shows
-the comparison by words first, has a child process encode the paragraphs (a few seconds,
-once per article), and compares again. `]` / `[` step through the pairs in the
-order of the focused pane and bring the partner into view in the other; with synchronised
+vectors of both articles, which the app's background job (background.py) computes for the
+whole workspace once the search index is current, so they are normally in the workspace's
+cache and the first result is the final one. When they are not, the worker shows the
+comparison by words marked *preliminary* ("preliminary — meaning being computed"), has a
+child process encode the two articles (the background job waits meanwhile), and then shows
+the final pairs with a notification saying what changed: the list never changes unannounced.
+
+`]` / `[` step through the pairs in the left article's order (the ↔n numbers of the
+gutters), whichever pane has the keys, and bring the partner into view in the other; the
+status line says "pair k of n" and the threshold every pair passed. With synchronised
 scrolling on (`s`), scrolling one pane moves the other to the partner of its top paragraph
 (Alignment.scroll_target: the alignment, not the line numbers). Below NARROW_WIDTH columns
 one pane shows at a time: `o` (or tab) flips, `1` / `2` pick.
@@ -41,12 +47,15 @@ if TYPE_CHECKING:
 
 _MEANING_STATUS = {
     "checking": "",
-    "computing": "meaning: computing…",
+    "computing": "",  # said first, as "preliminary — meaning being computed"
     "on": "meaning ✓",
     "unavailable": "words only",
     "off": "words only (compare_meaning: false)",
 }
 """What the status line says of the meaning signal."""
+
+PRELIMINARY = "preliminary — meaning being computed"
+"""Said first on the status line while the pairs shown are the word-based ones."""
 
 NARROW_WIDTH = 100
 """Below this many columns one pane shows at a time (two 40-column panes are unreadable)."""
@@ -56,10 +65,12 @@ SIDES = ("a", "b")
 class ComparisonReady(Message):
     """The worker compared the two articles."""
 
-    def __init__(self, comparison: Comparison) -> None:
+    def __init__(self, comparison: Comparison, preliminary: bool = False) -> None:
         super().__init__()
         self.comparison = comparison
         """Alignment, shared quotations and figures."""
+        self.preliminary = preliminary
+        """By words only while the meaning vectors are computed: a final result follows."""
 
 
 class MeaningProgress(Message):
@@ -91,6 +102,16 @@ def pane_title(side: str, article: Article) -> Content:
     return Content.assemble(
         (f" {side.upper()} ", "bold reverse"), " ", safe_content(" · ".join(parts))
     )
+
+
+def _background_progress(screen: Screen[None]) -> str:
+    """The workspace's background meaning job while it encodes, for the status line."""
+    from tuireader.app.compare.background import meaning_background
+
+    state = meaning_background(screen.app).state
+    if state.phase != "computing" or not state.total:
+        return ""
+    return f"workspace meaning vectors {state.done:,}/{state.total:,}"
 
 
 def words_with_stems(text: str, stems: set[str]) -> list[str]:
@@ -174,6 +195,8 @@ class CompareScreen(Screen[None]):
         """Why the comparison failed, if it did."""
         self.meaning_state = "checking"
         """Meaning vectors: "checking", "computing", "on", "unavailable" or "off" (setting)."""
+        self.preliminary = False
+        """Whether the pairs shown are the word-based ones a result with meaning will replace."""
         self.sub_title = "compare"
 
     def pane(self, side: str) -> ComparePane:
@@ -210,6 +233,10 @@ class CompareScreen(Screen[None]):
         self._layout(self.size.width)
         self._show_active()
         self._compare()
+        from tuireader.app.compare.background import meaning_background
+
+        # The workspace's background meaning job: its progress shows on the status line.
+        meaning_background(self.app).changed.subscribe(self, lambda _: self._update_status())
 
     def _follower(self, side: str) -> Callable[[float], None]:
         """A scroll_y watcher for one pane (Textual passes watchers only the new value when
@@ -225,9 +252,15 @@ class CompareScreen(Screen[None]):
     def _compare(self) -> None:
         """Compare the articles (with the entity cache's names when it has both, and with
         meaning vectors: cached, else computed by a child process and compared again)."""
+        from tuireader.app.compare.background import meaning_background
         from tuireader.app.compare.commands import run_meaning_job
         from tuireader.core.child_job import JobCancelled
-        from tuireader.core.compare.align import compare, comparison_meaning, load_entity_map
+        from tuireader.core.compare.align import (
+            compare,
+            comparison_meaning,
+            load_background,
+            load_entity_map,
+        )
 
         worker = get_current_worker()
         a, b = self.articles["a"], self.articles["b"]
@@ -236,24 +269,30 @@ class CompareScreen(Screen[None]):
         try:
             entities = load_entity_map(workspace, [a.id, b.id])
             meaning = comparison_meaning(workspace, [a, b])
-            result = compare(a, b, entities=entities, meaning=meaning)
+            # Words every article uses weigh little: the same background as `tuireader compare`.
+            background = load_background(workspace)
+            result = compare(a, b, entities=entities, meaning=meaning, background=background)
         except Exception as error:  # never a traceback: the texts stay readable
             self.post_message(ComparisonFailed(f"{type(error).__name__}: {error}"))
             return
-        self.post_message(ComparisonReady(result))
         if meaning is not None:
+            self.post_message(ComparisonReady(result))
             return
         if not context.settings.compare_meaning:
+            self.post_message(ComparisonReady(result))
             self.post_message(MeaningProgress("off"))
             return
         self.post_message(MeaningProgress("computing"))
+        self.post_message(ComparisonReady(result, preliminary=True))
         try:
-            problem = run_meaning_job(workspace.root, a.id, b.id, lambda: worker.is_cancelled)
+            # The user waits for these two: the workspace's background job holds meanwhile.
+            with meaning_background(self.app).paused():
+                problem = run_meaning_job(workspace.root, a.id, b.id, lambda: worker.is_cancelled)
             meaning = None if problem else comparison_meaning(workspace, [a, b])
             if problem is None and meaning is None:
                 problem = "the meaning cache could not be read"
             if meaning is not None:
-                result = compare(a, b, entities=entities, meaning=meaning)
+                result = compare(a, b, entities=entities, meaning=meaning, background=background)
         except JobCancelled:
             return
         except Exception as error:  # the comparison by words stays on screen
@@ -262,8 +301,8 @@ class CompareScreen(Screen[None]):
             return
         if problem is not None:
             self.post_message(MeaningProgress("unavailable", problem))
-        else:
-            self.post_message(ComparisonReady(result))
+        # The final result, even when it is the same word-based one: it ends "preliminary".
+        self.post_message(ComparisonReady(result))
 
     def on_meaning_progress(self, message: MeaningProgress) -> None:
         """Show where the meaning vectors stand; say once why they are unavailable."""
@@ -277,18 +316,24 @@ class CompareScreen(Screen[None]):
         self._update_status()
 
     def on_comparison_ready(self, message: ComparisonReady) -> None:
-        """Mark pairs, unpaired paragraphs and quotations in both panes. A second result
-        (with meaning) keeps the reader where they are, on the same pair if it remains."""
+        """Mark pairs, unpaired paragraphs and quotations in both panes. The final result
+        after a preliminary one keeps the reader where they are, on the same pair if it
+        remains, and a notification says what meaning changed."""
         first = self.comparison is None
         previous = None
         if self.current_pair is not None:
             previous = (self.pairs[self.current_pair].a, self.pairs[self.current_pair].b)
+        before = [(pair.a, pair.b) for pair in self.pairs] if self.preliminary else None
         comparison = message.comparison
         self.comparison = comparison
+        self.preliminary = message.preliminary
         alignment = comparison.alignment
         if alignment.meaning:
             self.meaning_state = "on"
-        self.pairs = list(alignment.pairs)
+        # In the left article's order: pair k is ↔k in the gutters and k of n for ] / [.
+        self.pairs = sorted(alignment.pairs, key=lambda pair: (pair.a, pair.b))
+        if before is not None and not self.preliminary:
+            self._say_final(before)
         self.current_pair = None
         numbers: dict[str, dict[int, list[int]]] = {"a": {}, "b": {}}
         for position, pair in enumerate(self.pairs, start=1):
@@ -322,6 +367,28 @@ class CompareScreen(Screen[None]):
             else:
                 self._sync_other(side, force=True)
         self._update_status()
+
+    def _say_final(self, before: list[tuple[int, int]]) -> None:
+        """Tell the reader how the final pairs differ from the preliminary ones."""
+        after = [(pair.a, pair.b) for pair in self.pairs]
+        if self.meaning_state != "on":
+            return  # meaning unavailable: the notification says so, the pairs stay
+        if not after and not before:
+            self.notify("Meaning computed: still no aligned paragraphs.", timeout=3)
+            return
+        if after == before:
+            self.notify(
+                f"Meaning computed: it confirms the {plural(len(after), 'pair')} found by words.",
+                timeout=3,
+            )
+            return
+        gained = len(set(after) - set(before))
+        lost = len(set(before) - set(after))
+        self.notify(
+            f"Meaning computed: {plural(len(after), 'pair')} now (was "
+            f"{len(before)} by words: {gained} added, {lost} dropped).",
+            timeout=5,
+        )
 
     def on_comparison_failed(self, message: ComparisonFailed) -> None:
         """Say so; the texts can still be read side by side."""
@@ -434,41 +501,40 @@ class CompareScreen(Screen[None]):
             self._show_active()
 
     # ------------------------------------------------------------------ pairs
-    def _order(self, side: str) -> list[int]:
-        """Pair indexes in the reading order of `side`."""
-        if side == "a":
-            return list(range(len(self.pairs)))
-        return sorted(range(len(self.pairs)), key=lambda k: (self.pairs[k].b, self.pairs[k].a))
-
     def action_pair(self, step: int) -> None:
-        """Next (]) or previous ([) pair in the active pane's order."""
+        """Next (]) or previous ([) pair in the left article's order, whichever pane has the
+        keys: from the current pair while it is in view, else from what the pane shows."""
         if self.comparison is None:
             self.notify("Still comparing…", timeout=1.5)
             return
         if not self.pairs:
             self.notify("No aligned paragraphs in these two articles.", severity="warning")
             return
-        order = self._order(self.active)
         if self.current_pair is not None and self._pair_visible(self.current_pair):
-            position = order.index(self.current_pair) + step
+            position = self.current_pair + step
         else:
-            # From what is on screen: the first pair at or after the top paragraph.
-            pane = self.pane(self.active)
-            top = pane.article.paragraphs[pane.top_paragraph()].number
-            here = [
-                n
-                for n, k in enumerate(order)
-                if (self.pairs[k].a if self.active == "a" else self.pairs[k].b) >= top
-            ]
-            position = (
-                (here[0] if here else len(order))
-                if step > 0
-                else ((here[0] - 1) if here else len(order) - 1)
-            )
-        if not 0 <= position < len(order):
+            position = self._pair_from_view(step)
+        if not 0 <= position < len(self.pairs):
             self.notify("No more pairs." if step > 0 else "No earlier pairs.", timeout=1.5)
             return
-        self._go_to_pair(order[position])
+        self._go_to_pair(position)
+
+    def _pair_from_view(self, step: int) -> int:
+        """The pair ] (step 1) or [ (step -1) goes to when the current one is out of view:
+        the nearest pair at or below the active pane's top paragraph, or above it."""
+        pane = self.pane(self.active)
+        top = pane.article.paragraphs[pane.top_paragraph()].number
+
+        def here(k: int) -> int:
+            pair = self.pairs[k]
+            return pair.a if self.active == "a" else pair.b
+
+        indexes = range(len(self.pairs))
+        if step > 0:
+            below = [k for k in indexes if here(k) >= top]
+            return min(below, key=lambda k: (here(k), k)) if below else len(self.pairs)
+        above = [k for k in indexes if here(k) < top]
+        return max(above, key=lambda k: (here(k), k)) if above else -1
 
     def _pair_visible(self, k: int) -> bool:
         pair = self.pairs[k]
@@ -524,19 +590,29 @@ class CompareScreen(Screen[None]):
         elif comparison is None:
             parts.append("Comparing…")
         elif not self.pairs:
-            threshold = comparison.alignment.threshold
-            parts.append(f"no aligned paragraphs (score ≥ {threshold:g})")
+            if self.preliminary:
+                parts.append(PRELIMINARY)
+            parts.append(f"no aligned paragraphs (score ≥ {comparison.alignment.threshold:g})")
         elif self.current_pair is None:
-            parts.append(
-                f"{plural(len(self.pairs), 'pair')}: ↔n marks pair n in both panes, "
-                f"{ONLY_MARK} a paragraph only in that article "
-                f"({key('compare.next_pair')} next pair, {key('compare.prev_pair')} previous)"
-            )
+            if self.preliminary:
+                parts.append(PRELIMINARY)
+            counted = plural(len(self.pairs), "word-based pair" if self.preliminary else "pair")
+            counted += f" (score ≥ {comparison.alignment.threshold:g})"
+            steps = f"{key('compare.next_pair')} next pair, {key('compare.prev_pair')} previous"
+            if self.single:  # three lines of 80 columns: the legend would push the rest out
+                parts.append(f"{counted} ({steps})")
+            else:
+                parts.append(
+                    f"{counted}: ↔n marks pair n in both panes, {ONLY_MARK} a paragraph only "
+                    f"in that article ({steps})"
+                )
         else:
             pair = self.pairs[self.current_pair]
+            if self.preliminary:
+                parts.append(PRELIMINARY)
             parts.append(
-                f"pair {self.current_pair + 1}/{len(self.pairs)} · A¶{pair.a} ↔ B¶{pair.b} · "
-                f"score {pair.score:.2f}"
+                f"pair {self.current_pair + 1} of {len(self.pairs)} · A¶{pair.a} ↔ B¶{pair.b} · "
+                f"score {pair.score:.2f} (≥ {comparison.alignment.threshold:g})"
             )
             if pair.shared_entities:
                 parts.append("names: " + ", ".join(pair.shared_entities[:4]))
@@ -560,6 +636,9 @@ class CompareScreen(Screen[None]):
             )
         if _MEANING_STATUS.get(self.meaning_state):
             parts.append(_MEANING_STATUS[self.meaning_state])
+        background = _background_progress(self)
+        if background:
+            parts.append(background)
         parts.append(f"sync {'on' if self.sync else 'off'} ({key('compare.sync')})")
         if self.single:
             other = self.other(self.active).upper()

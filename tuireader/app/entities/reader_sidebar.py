@@ -74,13 +74,35 @@ class ReaderEntities:
         return host.has_class("-narrow") or (0 < host.size.width < WIDE)
 
     def start(self) -> None:
-        """Highlight the pending entity once entities are available (the reader is
-        mounted)."""
-        reader_context(self.host).entities.changed.subscribe(self.host, self._entities_changed)
+        """Ask for this article's entities first, and highlight the pending entity once
+        entities are available (the reader is mounted)."""
+        entities = reader_context(self.host).entities
+        entities.changed.subscribe(self.host, self._entities_changed)
+        entities.want(self.article_id)
         self._apply_pending()
 
     def _entities_changed(self, _state: EntityState) -> None:
         self._apply_pending()
+        self._follow_regrouping()
+
+    def _follow_regrouping(self) -> None:
+        """The corpus grouping replaced the article's own: the active entity becomes the
+        one that now holds its mentions (its name may have grown, "Blair" to "Tony Blair")."""
+        active = self.active
+        found = reader_context(self.host).entities.article_entities(self.article_id)
+        if active is None or found is None or active in found[0]:
+            return
+        spans = set(active.spans)
+        item = next((i for i in found[0] if spans & set(i.spans)), None)
+        if item is None:
+            return
+        if set(item.spans) != spans:
+            self.select(item)  # more mentions now: they are the match set
+            return
+        self.active = item  # the same mentions: the cursor stays where it is
+        sidebar = self.sidebar
+        if sidebar is not None:
+            sidebar.mark_selected(item.entity.id)
 
     def _apply_pending(self) -> None:
         index = reader_context(self.host).entities.index
@@ -174,6 +196,16 @@ class ReaderEntities:
         sidebar = self.sidebar
         if sidebar is not None and sidebar.display and sidebar.entity_list.has_focus:
             item = sidebar.highlighted_item() or item
+        entities = reader_context(self.host).entities
+        if item is not None and entities.entity(item.entity.id) is None and entities.state.busy:
+            self.host.notify(
+                "The articles naming it are listed once entities are extracted across the "
+                f"corpus ({entities.state.describe()}).",
+                severity="information",
+                timeout=4,
+                markup=False,
+            )
+            return
         if item is None:
             keymap = reader_context(self.host).keymap_in_use
             toggle, pick = key_for("reader.entities", keymap), key_for("sidebar.select", keymap)

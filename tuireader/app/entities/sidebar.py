@@ -31,7 +31,7 @@ from tuireader.app.shell.render import safe_content
 from tuireader.app.state.entities import EntityState
 
 if TYPE_CHECKING:
-    from tuireader.core.entities.index import ArticleEntity, EntityIndex
+    from tuireader.core.entities.index import ArticleEntity
 
 SELECTED_MARK = "●"
 """Marks the entity whose mentions are highlighted (a character, so it shows without colour)."""
@@ -175,7 +175,7 @@ class EntitySidebar(Vertical):
         """The entities listed, in list order."""
         self.selected: str | None = None
         """Id of the entity whose mentions are highlighted (marked in the list)."""
-        self._index: EntityIndex | None = None
+        self._source: object | None = None  # the index (or article list) items came from
 
     @property
     def entity_list(self) -> EntityList:
@@ -199,8 +199,11 @@ class EntitySidebar(Vertical):
         entities.ensure()
 
     def show_state(self, state: EntityState) -> None:
-        """Show the list (when there is an index), progress or an explanation."""
-        index = reader_context(self).entities.index
+        """Show the list (when the article's entities are known), progress or an
+        explanation. While the corpus is extracted the article's entities may be grouped
+        within the article alone; the corpus grouping replaces them when it is ready."""
+        entities = reader_context(self).entities
+        found = entities.article_entities(self.article_id)
         message = self.query_one("#entity-message", Static)
         bar = self.query_one("#entity-progress", ProgressBar)
         bar.display = state.phase == "extracting"
@@ -208,20 +211,24 @@ class EntitySidebar(Vertical):
             bar.update(total=state.total or None, progress=state.done)
         text = ""
         problem = False
-        if index is None:
-            text = state.describe()
+        if found is None:
+            if entities.index is None:
+                text = state.describe()
+            else:
+                text = state.describe() if state.busy else ""
+                text = text or "Entities of this article have not been extracted yet."
             problem = state.phase in ("unavailable", "failed")
-            self._set_items([])
-        elif self.article_id in index.missing:
-            text = state.describe() if state.busy else ""
-            if state.phase in ("unavailable", "failed"):
-                text, problem = state.describe(), True
-            text = text or "Entities of this article have not been extracted yet."
-            self._set_items([])
+            if problem:
+                text = state.describe()
+            self._set_items([], None)
         else:
-            if index is not self._index:
-                self._set_items(index.for_article(self.article_id))
-            if state.busy and state.phase == "extracting":
+            items, alone = found
+            source = items if alone else entities.index
+            if source is not self._source:
+                self._set_items(items, source)
+            if alone:
+                text = f"Grouped within this article until the corpus is done. {state.describe()}"
+            elif state.busy and state.phase == "extracting":
                 text = state.describe()
             elif not self.items:
                 text = "No named entities found in this article."
@@ -233,13 +240,19 @@ class EntitySidebar(Vertical):
         title = f"Entities · {count}" if count else "Entities"
         self.query_one("#entity-title", Static).update(Content(title))
 
-    def _set_items(self, items: list[ArticleEntity]) -> None:
-        """Fill the list, keeping the highlighted entity where it was."""
-        self._index = reader_context(self).entities.index if items else None
+    def _set_items(self, items: list[ArticleEntity], source: object | None) -> None:
+        """Fill the list, keeping the cursor on the entity it was on: by id, or, when the
+        corpus grouping replaces the article's own (the name may change, "Blair" becoming
+        "Tony Blair"), on the entity that now holds the same mention."""
+        self._source = source
         listing = self.entity_list
         current = self.highlighted_item()
         keep = current.entity.id if current is not None else None
         self.items, options = group_options(items, self.selected)
+        if current is not None and not any(i.entity.id == keep for i in self.items):
+            spans = set(current.spans)
+            moved = next((i for i in self.items if spans & set(i.spans)), None)
+            keep = moved.entity.id if moved is not None else None
         listing.set_options(options)
         self.highlight(keep or self.selected)
 

@@ -1,5 +1,6 @@
 """The reader's own palette commands (in `ReaderScreen.COMMANDS`): compare this article, who
-else says this. (Copying is the citing package's `CopyCommands`, also in the reader's list.)"""
+else says this, edit its catalog entry. (Copying is the citing package's `CopyCommands`, also
+in the reader's list.)"""
 
 from __future__ import annotations
 
@@ -23,5 +24,11 @@ class ReaderCommands(CommandListProvider):
                 "Passages like the selection or cursor paragraph in other articles "
                 f"({key('reader.who_else')})",
                 run("who_else"),
+            ),
+            (
+                "Edit the catalog entry",
+                "Correct this article's title, authors, outlet, date and URL "
+                f"({key('reader.catalog')})",
+                run("edit_catalog"),
             ),
         ]

@@ -63,6 +63,9 @@ class MatchSet:
         """Whether the query matches exact spellings only."""
         self.note = ""
         """How the current matches were found (or why there are none), for the status line."""
+        self.keep_place = False
+        """Show the next matches found without going to the first one (set by a reader
+        reloaded in place, whose reading position comes first)."""
         self._changed = changed
         self._replaced = replaced
         self._generation = 0
@@ -106,7 +109,8 @@ class MatchSet:
         view = self.view
         view.set_matches(message.spans)
         self.note = message.note
-        if view.matches:
+        keep_place, self.keep_place = self.keep_place, False
+        if view.matches and not keep_place:
             first = view.first_match_from(view.cursor)
             if first is not None:
                 view.go_to_match(first)

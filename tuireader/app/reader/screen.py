@@ -13,12 +13,14 @@ reader handles; its actions run the parts' methods.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
@@ -40,12 +42,15 @@ from tuireader.app.entities.sidebar import EntityList, EntitySidebar
 from tuireader.app.reader.commands import ReaderCommands
 from tuireader.app.reader.find_bar import FindBar
 from tuireader.app.reader.match_set import MatchSet
-from tuireader.app.reader.status import ReaderFacts, reader_status
+from tuireader.app.reader.status import ReaderFacts, reader_status, reload_notice
 from tuireader.app.shell import bindings
 from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.messages import MatchesFound
 from tuireader.app.shell.navigation import CompareWith, FindSimilar
 from tuireader.app.shell.render import clean_text
+from tuireader.app.workspace.catalog_dialog import CatalogDialog
+from tuireader.app.workspace.changes import matching_paragraph
+from tuireader.app.workspace.live import CatalogSaved
 from tuireader.core.annotations.anchoring import SelectionError
 from tuireader.core.annotations.model import new_annotation
 from tuireader.core.corpus import Article
@@ -56,8 +61,29 @@ PASSAGE_QUERY_LIMIT = 2000
 """Characters of a selection used as a passage query (a long selection says no more)."""
 
 
+@dataclass(frozen=True)
+class ViewPlace:
+    """Where a reader reloaded in place starts: the paragraph at the top of the view and
+    the cursor paragraph (indexes in the new text), how many lines of the top paragraph
+    were scrolled past, and whether the text changed (else only catalog facts did)."""
+
+    top: int
+    cursor: int
+    lines: int = 0
+    text_changed: bool = True
+
+
 class ReaderScreen(Screen[None]):
     """One article. Opened from the library, a search hit, the palette or on start-up."""
+
+    class Outdated(Message):
+        """Posted to the app: the article's file or catalog entry changed since it was
+        opened (the app switches to `reader.reloaded(new article)`)."""
+
+        def __init__(self, reader: ReaderScreen) -> None:
+            super().__init__()
+            self.reader = reader
+            """The reader showing the old text."""
 
     # Highlight keys first: the footer lists the bindings in this order.
     BINDINGS: ClassVar[list[BindingType]] = [*bindings.HIGHLIGHTS, *bindings.READER]
@@ -74,15 +100,20 @@ class ReaderScreen(Screen[None]):
         exact: bool = False,
         focus_annotation: str | None = None,
         entity: str | None = None,
+        place: ViewPlace | None = None,
     ) -> None:
         """`focus_annotation`: an annotation id to put the cursor on; `entity`: an entity id
-        whose mentions are highlighted once the entities are loaded."""
+        whose mentions are highlighted once the entities are loaded; `place`: where the
+        reader it replaces was (a reload in place), instead of `paragraph`."""
         super().__init__()
         self.article = article
         """The article shown."""
         self.start_paragraph = paragraph
         """1-based paragraph to show first (a search hit or the remembered position)."""
+        self.place = place
+        """Set when this reader replaced one showing an older text of the article."""
         self._saved: int | None = None
+        self._told_removed = False
         self.sub_title = clean_text(article.title)
 
         self.view = AnnotatedArticleView(article, id="article")
@@ -150,15 +181,23 @@ class ReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         """Scroll to the start paragraph, look up the query's matches, read the
         annotations, follow the entities."""
-        self.session.connect(reader_context(self).workspace.annotations_dir)
+        context = reader_context(self)
+        self.session.connect(context.workspace.annotations_dir)
         view = self.view
-        if self.start_paragraph is not None:
+        if self.place is not None:
+            view.cursor = self.place.cursor
+            view.scroll_to_paragraph(self.place.top)
+            self.matches.keep_place = True
+            if self.place.lines:
+                self.call_after_refresh(self._scroll_into_top_paragraph, self.place)
+        elif self.start_paragraph is not None:
             index = min(max(self.start_paragraph, 1), len(self.article.paragraphs)) - 1
             view.cursor = index
             view.scroll_to_paragraph(index)
         matches = self.matches
         if matches.query:
             matches.find(matches.query, matches.exact, literal_fallback=False)
+        context.articles_changed.subscribe(self, self._articles_changed)
         self.watch(view, "scroll_y", self.update_status, init=False)
         self.watch(view, "cursor", self.highlights.cursor_moved, init=False)
         self.watch(self, "focused", self.visual.keep_focus, init=False)
@@ -166,12 +205,81 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(self.update_status)
         self.entities.start()
         self.highlights.load()
+        if self.place is not None and self.place.text_changed:
+            # Only a new text moves highlights; new catalog facts show in the title.
+            self.highlights.when_loaded(self._say_reloaded)
 
     def on_screen_resume(self) -> None:
         """Back on screen (after a dialog or another screen): read the annotations again,
-        they may have been changed meanwhile (the read is cheap when nothing changed)."""
+        they may have been changed meanwhile (the read is cheap when nothing changed), and
+        reload if the article changed meanwhile."""
         if self.is_mounted:
             self.highlights.load()
+            self.check_current()
+
+    # ------------------------------------------------------------------ live reload
+    def _articles_changed(self, _: None) -> None:
+        if self.is_current:
+            self.check_current()  # else on resume
+
+    def check_current(self) -> None:
+        """Ask the app to reload this reader when the article's text or catalog facts
+        changed; say so once when its file was removed (the text stays as last read)."""
+        context = reader_context(self)
+        if not context.articles_loaded:
+            return  # a re-read is on its way
+        article = context.articles.get(self.article.id)
+        if article is None:
+            if not self._told_removed:
+                self._told_removed = True
+                self.notify(
+                    "The file of this article was removed from seeds/: the text shown is "
+                    "the one last read.",
+                    title="Workspace",
+                    severity="warning",
+                    markup=False,
+                )
+            return
+        self._told_removed = False
+        if article.text != self.article.text or article.meta != self.article.meta:
+            self.app.post_message(self.Outdated(self))
+
+    def reloaded(self, article: Article) -> ReaderScreen:
+        """A reader of the new text of this article, at the same place (the top and cursor
+        paragraphs found again in the new text), with the same query or entity."""
+        old, view = self.article, self.view
+        top = view.top_paragraph()
+        start, _count = view.placement(top)
+        place = ViewPlace(
+            top=matching_paragraph(old, article, top),
+            cursor=matching_paragraph(old, article, view.cursor),
+            lines=max(0, int(view.scroll_y) - (start - 1)),
+            text_changed=article.text != old.text,
+        )
+        active = self.entities.active
+        return ReaderScreen(
+            article,
+            query=self.matches.query,
+            exact=self.matches.exact,
+            entity=active.entity.id if active is not None else None,
+            place=place,
+        )
+
+    def _scroll_into_top_paragraph(self, place: ViewPlace) -> None:
+        """Scroll past as many lines of the top paragraph as before the reload (once the
+        text is laid out: `scroll_to_paragraph` put its first line at the top)."""
+        view = self.view
+        start, count = view.placement(place.top)
+        if count and view.lines:
+            # One blank line above a paragraph: `scroll_to_paragraph` starts there.
+            y = start - 1 + min(place.lines, count)
+            view.scroll_to(y=y, animate=False, force=True, immediate=True)
+
+    def _say_reloaded(self) -> None:
+        """After a reload in place: say so, with how the highlights were found again."""
+        statuses = [placed.anchor.status for placed in self.session.placed]
+        keymap = reader_context(self).keymap_in_use
+        self.notify(reload_notice(statuses, keymap), title="Reloaded", markup=False)
 
     # ------------------------------------------------------------------ position memory
     def position(self) -> int:
@@ -369,6 +477,16 @@ class ReaderScreen(Screen[None]):
     def action_compare(self) -> None:
         """Compare this article with another, picked from a list (c); see comparing.py."""
         self.app.post_message(CompareWith(self.article.id, paragraph=self.position()))
+
+    def action_edit_catalog(self) -> None:
+        """Correct the article's catalog entry in a dialog (C); once saved, the app re-reads
+        the articles and this reader reloads with the new title."""
+
+        def saved(done: bool | None) -> None:
+            if done:
+                self.app.post_message(CatalogSaved())
+
+        self.app.push_screen(CatalogDialog(self.article), saved)
 
     def action_who_else(self) -> None:
         """Passages like the selection, else the cursor paragraph, in other articles (w)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.render import clean_text
+from tuireader.core.text import plural
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,19 @@ def reader_status(facts: ReaderFacts, keymap: Mapping[str, str]) -> str:
         parts.append(f"furniture folded ({key('reader.fold')})")
     parts.extend(facts.more)
     return " · ".join(parts)
+
+
+def reload_notice(statuses: Sequence[str], keymap: Mapping[str, str]) -> str:
+    """What a reader reloaded in place says: the text changed, and how its highlights were
+    found again in it (`statuses`: each highlight's anchor status: anchored, fuzzy or
+    orphaned), with the key of the annotations view when some are lost."""
+    text = "The article changed on disk: showing the new text."
+    if not statuses:
+        return text
+    counts = {status: statuses.count(status) for status in ("anchored", "fuzzy", "orphaned")}
+    parts = [f"{n:,} {name}" for name, n in counts.items() if n]
+    text += f" {plural(len(statuses), 'highlight')}: {', '.join(parts)}"
+    if counts["orphaned"]:
+        view = key_for("app.annotations", keymap)
+        text += f" (the annotations view, {view}, lists the orphans)"
+    return text + "."

@@ -31,6 +31,7 @@ from tuireader.app.shell.index_status import IndexStatus
 from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.navigation import OpenArticle
 from tuireader.app.shell.render import clean_text
+from tuireader.app.state.entities import EntityState
 from tuireader.app.state.index_state import IndexState
 from tuireader.core.search.query_syntax import QueryError
 from tuireader.core.text import plural
@@ -87,6 +88,7 @@ class SearchScreen(Screen[None]):
         self._timer: Timer | None = None
         self._pending = False
         self._started = 0.0
+        self._entity_note = False
         self.sub_title = "search"
 
     def compose(self) -> ComposeResult:
@@ -124,11 +126,17 @@ class SearchScreen(Screen[None]):
         """Show the mode; run a query we were opened with; re-run when the index is ready."""
         self._show_mode()
         reader_context(self).index_changed.subscribe(self, self._index_changed)
+        reader_context(self).entities.changed.subscribe(self, self._entities_changed)
         if self.initial_query.strip():
             self.schedule_search(0)
 
     def _index_changed(self, state: IndexState) -> None:
         if state.ready and self._pending:
+            self.schedule_search(0)
+
+    def _entities_changed(self, state: EntityState) -> None:
+        """Extraction ended: an entity: search shown meanwhile runs again with every spelling."""
+        if self._entity_note and not state.busy:
             self.schedule_search(0)
 
     def _show_mode(self) -> None:
@@ -138,6 +146,10 @@ class SearchScreen(Screen[None]):
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#search-status", Static)
+        # While entities are being extracted, an entity: search says it uses what is known.
+        note = "" if error else reader_context(self).entities.search_note(self.query_input.value)
+        self._entity_note = bool(note)
+        text = f"{text} · {note}" if note else text
         status.update(Content(text))
         status.set_class(error, "-error")
 
@@ -240,7 +252,7 @@ class SearchScreen(Screen[None]):
         self.result_list.show_groups(groups, highlighted)
         keymap = self._keymap
         if not articles.articles:
-            self._status(self._no_hits_text(articles.query, articles.exact))
+            self._status(self._no_hits_text(articles.query, articles.exact, articles.suggestions))
             return
         text = f"{totals_text(articles)} for “{clean_text(articles.query)}”"
         if articles.total_articles > len(articles.articles):
@@ -250,24 +262,41 @@ class SearchScreen(Screen[None]):
         keys = [f"{key_for('search.view', keymap)}: paragraphs"]
         if any(article.passages for article in articles.articles):
             keys.append(f"{key_for('search.expand', keymap)}: hide/show passages")
-        text += self._tail(articles.variants, keys)
+        text += self._tail(articles.variants, keys, articles.suggestions)
         self._status(text)
 
-    def _no_hits_text(self, query: str, exact: bool) -> str:
+    def _no_hits_text(self, query: str, exact: bool, suggestions: list[str]) -> str:
         text = f"No hits for “{clean_text(query)}”."
+        if suggestions:
+            text += " " + self._suggestion_text(suggestions)
         if exact:
             text += f" Try variants ({key_for('search.exact', self._keymap)})."
         return text
 
-    def _tail(self, variants: Mapping[str, list[str]], keys: list[str]) -> str:
-        """The timing, the variant spellings used, the view's `keys` and the open key
-        (last, where users look for it), for the status line."""
+    @staticmethod
+    def _suggestion_text(suggestions: list[str]) -> str:
+        """ "Did you mean …?" for the status line; enter in the query box accepts it."""
+        return f"Did you mean “{clean_text(suggestions[0])}”? (enter)"
+
+    @property
+    def suggestion(self) -> str | None:
+        """The "did you mean" query of the results on screen, if any."""
+        shown = self.articles if self.view == "articles" else self.results
+        return shown.suggestions[0] if shown is not None and shown.suggestions else None
+
+    def _tail(
+        self, variants: Mapping[str, list[str]], keys: list[str], suggestions: list[str]
+    ) -> str:
+        """The timing, the variant spellings used, a "did you mean", the view's `keys` and
+        the open key (last, where users look for it), for the status line."""
         text = ""
         if self.SHOW_TIMING:
             text += f" · {self._elapsed:.0f} ms"
         spellings = sorted({v for vs in variants.values() for v in vs})
         if spellings:
             text += " · also matching " + ", ".join(spellings[:6])
+        if suggestions:
+            text += " · " + self._suggestion_text(suggestions)
         keys = [*keys, f"{key_for('search.open', self._keymap)} opens"]
         return text + "".join(f" · {key}" for key in keys)
 
@@ -284,19 +313,26 @@ class SearchScreen(Screen[None]):
             highlighted,
         )
         if not hits:
-            text = self._no_hits_text(results.query, results.exact)
+            text = self._no_hits_text(results.query, results.exact, results.suggestions)
         else:
             # The noun agrees with the total: "1 hit", "50 of 1,234 hits".
             total = plural(results.total, "hit")
             shown = f"{len(hits)} of {total}" if results.total > len(hits) else total
             view_key = f"{key_for('search.view', self._keymap)}: by article"
             text = f"{shown} for “{clean_text(results.query)}”"
-            text += self._tail(results.variants, [view_key])
+            text += self._tail(results.variants, [view_key], results.suggestions)
         self._status(text)
 
     # ------------------------------------------------------------------ opening
     @on(Input.Submitted, "#query")
     def _query_submitted(self) -> None:
+        # With few hits and a "did you mean" shown, enter searches the suggestion; the
+        # query box then holds it, so the user sees (and can undo) the change.
+        suggestion = self.suggestion
+        if suggestion is not None and suggestion != self.query_input.value:
+            self.query_input.value = suggestion
+            self.query_input.cursor_position = len(suggestion)
+            return
         if self.result_list.option_count:
             self.result_list.focus()
 

@@ -97,6 +97,13 @@ READER = [
     Binding("Y", "copy_reference", "Copy reference", id="reader.copy_reference", show=False),
     Binding("c", "compare", "Compare with another article", id="reader.compare", show=False),
     Binding(
+        "C",
+        "edit_catalog",
+        "Catalog entry: correct the title, authors, outlet, date and URL",
+        id="reader.catalog",
+        show=False,
+    ),
+    Binding(
         "w",
         "who_else",
         "Who else says this? (the selection, else the cursor paragraph)",

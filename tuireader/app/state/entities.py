@@ -9,6 +9,11 @@ fills the cache while the worker relays its progress (why a process and not this
 that module). The worker posts `EntitiesUpdate` messages; the app hands them to
 `AppEntities.apply` on the UI thread, which keeps the index and publishes `changed` for the
 sidebar, the entities screen and the index status bar.
+
+The article the user opens goes first (`AppEntities.want` asks the extraction through
+`want_first`): once the child has it cached, the worker groups it within the article alone
+(`EntityIndex.article_alone`) and posts that, so the reader's sidebar fills in a second or
+two; the corpus grouping replaces it when the whole index is done.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from tuireader.core.child_job import JobCancelled, run_child_job
 if TYPE_CHECKING:
     from tuireader.app.state.index_state import IndexState
     from tuireader.core.entities.extract import NerPipeline
-    from tuireader.core.entities.index import Entity, EntityIndex
+    from tuireader.core.entities.index import ArticleEntity, Entity, EntityIndex
     from tuireader.core.workspace import Workspace
 
 EntityPhase = Literal["off", "waiting", "checking", "extracting", "ready", "unavailable", "failed"]
@@ -61,7 +66,9 @@ class EntityState:
         if self.phase == "checking":
             return "Entities: reading the cache…"
         if self.phase == "extracting":
-            if not self.total:
+            if not self.total:  # the open article may be done while the rest is read
+                if self.done:
+                    return "Extracting entities: reading the articles…"
                 return "Extracting entities: loading the language model…"
             return f"Extracting entities: {self.done:,}/{self.total:,} articles"
         if self.phase == "failed":
@@ -77,6 +84,7 @@ class EntitiesUpdate(Message):
         state: EntityState,
         index: EntityIndex | None = None,
         problems: list[str] | None = None,
+        alone: dict[str, list[ArticleEntity]] | None = None,
     ) -> None:
         super().__init__()
         self.state = state
@@ -85,19 +93,28 @@ class EntitiesUpdate(Message):
         """The new index (None: keep the current one)."""
         self.problems = problems or []
         """Things the user should be told once (model missing, bad alias file)."""
+        self.alone = alone or {}
+        """Article id -> its entities grouped within that article alone (`article_alone`),
+        ready before the rest of the corpus is."""
 
 
 def run_entity_job(
-    root: Path, progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]
+    root: Path,
+    progress: Callable[[int, int, str], None],
+    cancelled: Callable[[], bool],
+    ready: Callable[[str], None] | None = None,
 ) -> list[str]:
     """Run `tuireader.app.entities.job` on the workspace at `root` in a child process, relaying
-    its progress; the problems it reports. Raises JobCancelled (the child is killed) when
+    its progress and, to `ready`, each article the app asked for first (`want_first`) once it
+    is cached; the problems it reports. Raises JobCancelled (the child is killed) when
     `cancelled()` becomes true, RuntimeError when the child fails."""
 
     def relay(data: dict[str, Any]) -> None:
         if "progress" in data:
             done, total = data["progress"]
             progress(int(done), int(total), "")
+        if "article" in data and ready is not None:
+            ready(str(data["article"]))
 
     final = run_child_job(
         "tuireader.app.entities.job", [str(root)], relay, cancelled, "entity extraction"
@@ -135,7 +152,11 @@ class AppEntities:
         self.nlp: NerPipeline | None = None
         """A stand-in for the spaCy pipeline, run in the worker thread (tests); None runs the
         configured model in a child process (tuireader.app.entities.job)."""
+        self.alone: dict[str, list[ArticleEntity]] = {}
+        """Entities of open articles grouped within each article, while the corpus index
+        does not cover them yet (see `article_entities`)."""
         self._told: set[str] = set()
+        self._wanted: list[str] = []  # articles opened, newest first (extracted first)
 
     # ------------------------------------------------------------------ worker side
     def update(self) -> None:
@@ -146,7 +167,7 @@ class AppEntities:
         kills the child.
         """
         from tuireader.core.entities.extract import ENABLE_ENTITIES_HELP
-        from tuireader.core.entities.index import EntityIndex
+        from tuireader.core.entities.index import EntityIndex, wanted_articles
 
         worker = get_current_worker()
         if worker.is_cancelled:  # a newer check replaces this one
@@ -154,6 +175,7 @@ class AppEntities:
         post = self.app.post_message
         post(EntitiesUpdate(EntityState("checking")))
         last = [0.0]
+        current = [EntityState("extracting")]
 
         def progress(done: int, total: int, _article_id: str) -> None:
             if worker.is_cancelled:
@@ -161,7 +183,15 @@ class AppEntities:
             now = time.monotonic()
             if done == total or now - last[0] >= PROGRESS_EVERY:
                 last[0] = now
-                post(EntitiesUpdate(EntityState("extracting", done, total)))
+                current[0] = EntityState("extracting", done, total)
+                post(EntitiesUpdate(current[0]))
+
+        def ready(article_id: str) -> None:
+            """An open article is extracted: show it grouped alone until the corpus is."""
+            alone = EntityIndex.article_alone(self.workspace, article_id)
+            if alone is not None and not worker.is_cancelled:
+                items = {article_id: alone.for_article(article_id)}
+                post(EntitiesUpdate(current[0], alone=items))
 
         try:
             workspace = self.workspace
@@ -172,9 +202,13 @@ class AppEntities:
                 partial = EntityIndex.load_cached(workspace, allow_partial=True)
                 post(EntitiesUpdate(EntityState("extracting"), partial))
                 if self.nlp is not None:  # a stand-in pipeline (tests): run it here
-                    index = EntityIndex.build(workspace, progress, nlp=self.nlp)
+                    first = wanted_articles(workspace)
+                    index = EntityIndex.build(
+                        workspace, progress, nlp=self.nlp, first=first, ready=ready
+                    )
                 else:
-                    found = run_entity_job(workspace.root, progress, lambda: worker.is_cancelled)
+                    cancelled = lambda: worker.is_cancelled  # noqa: E731
+                    found = run_entity_job(workspace.root, progress, cancelled, ready)
                     index = EntityIndex.load_cached(workspace, allow_partial=True)
                     if index is None:  # nothing extracted at all (no model, say)
                         index = EntityIndex(entities=[], missing=sorted(workspace.articles))
@@ -200,8 +234,12 @@ class AppEntities:
     def apply(self, message: EntitiesUpdate) -> None:
         """Take a worker's update (UI thread): keep the index, tell new problems once."""
         self.state = message.state
+        self.alone.update(message.alone)
         if message.index is not None:
             self.index = message.index
+            covered = [a for a in self.alone if a not in message.index.missing]
+            for article_id in covered:  # the corpus grouping replaces the article's own
+                del self.alone[article_id]
         for problem in message.problems:
             if problem not in self._told:
                 self._told.add(problem)
@@ -214,11 +252,90 @@ class AppEntities:
             return None
         return next((e for e in self.index.entities if e.id == entity_id), None)
 
+    def article_entities(self, article_id: str) -> tuple[list[ArticleEntity], bool] | None:
+        """The article's entities and whether they are grouped within the article alone
+        (the corpus is still being extracted); None while nothing is known of them."""
+        index = self.index
+        if index is not None and article_id not in index.missing:
+            return index.for_article(article_id), False
+        if article_id in self.alone:
+            return self.alone[article_id], True
+        return None
+
+    def want(self, article_id: str) -> None:
+        """The user opened this article: have extraction do it first, unless its entities
+        are known already (the request is written off the UI thread: it syncs a file, and
+        the entity modules are imported there)."""
+        self._wanted = [article_id, *(a for a in self._wanted if a != article_id)]
+        found = self.article_entities(article_id)
+        if found is not None and not found[1]:
+            return
+        wanted, workspace = list(self._wanted), self.workspace
+
+        def ask() -> None:
+            from tuireader.core.entities.index import want_first
+
+            want_first(workspace, wanted)
+
+        self.app.run_worker(ask, thread=True, group="entities-want")
+
+    def spellings(self, name: str) -> list[str]:
+        """Every spelling known of the entity `name` for an `entity:"Name"` search: from the
+        index in memory (complete, or what was extracted so far), else from the articles
+        grouped alone, else from the cache on disk (before the app has read it). Safe from
+        the search thread: it only reads the current objects."""
+        index = self.index
+        if index is not None:
+            found = index.spellings(name)
+            if found or index.is_complete:
+                return found
+        from tuireader.core.entities.groups import fold
+        from tuireader.core.entities.index import entity_spellings
+
+        wanted = fold(name)  # case and accents ignored, as the index's own lookup does
+        for items in list(self.alone.values()):
+            for item in items:
+                if wanted in {fold(alias) for alias in item.entity.aliases}:
+                    return list(item.entity.aliases)
+        if index is None and self.state.phase in ("off", "waiting", "checking"):
+            return entity_spellings(self.workspace, name)
+        return []
+
+    def search_note(self, query: str) -> str:
+        """What the search status line adds to the results of a query with `entity:`
+        terms while entities are still extracted: that the search uses the spellings known
+        so far, and how far extraction is ("" when it does not apply)."""
+        from tuireader.core.search.query_syntax import QueryError, rewrite_entity_terms
+
+        names: list[str] = []
+
+        def record(name: str) -> list[str]:
+            names.append(name)
+            return []
+
+        try:
+            rewrite_entity_terms(query, record)  # the one reading of entity: terms
+        except QueryError:
+            return ""
+        state = self.state
+        if not names or state.phase not in ("waiting", "checking", "extracting"):
+            return ""
+        known = []
+        for name in names:
+            forms = self.spellings(name)
+            shown = ", ".join(forms[:4]) + (", …" if len(forms) > 4 else "")
+            known.append(f"“{name}” as {shown}" if forms else f"“{name}” as written")
+        return (
+            f"{state.describe()} — entity: matches the spellings known so far "
+            f"({'; '.join(known)}); search again when extraction is done for all of them."
+        )
+
     def first_mention(self, article_id: str, entity_id: str) -> int | None:
         """The paragraph where the article first names the entity (None: unknown)."""
-        if self.index is None:
+        found = self.article_entities(article_id)
+        if found is None:
             return None
-        for item in self.index.for_article(article_id):
+        for item in found[0]:
             if item.entity.id == entity_id and item.mentions:
                 return item.mentions[0].paragraph
         return None

@@ -25,6 +25,11 @@ used as a heading) is counted as a paragraph, and a standfirst with no furniture
 it and the body (or no headline above it) is counted as the first paragraph: the plain
 text does not tell them from body paragraphs.
 
+Page locators: an article imported from a PDF (`tuireader import`) keeps in its catalog
+entry where each page of the original begins in its text (`pages:`, see
+`tuireader.core.catalog`); a quote in it is cited by the page it begins on ("p. 12",
+`page_at`), which is what the reader of the PDF can check, instead of a paragraph.
+
 An annotation stores `target.paragraph`, the 1-based index among all paragraphs
 (furniture included) of the text it was made on; files are never rewritten to change it.
 `locator_change` compares it with where the quote is now, which is what `tuireader check`
@@ -33,6 +38,8 @@ reports when a quote's paragraph really moved.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -58,6 +65,16 @@ def locator_at(article: Article, offset: int) -> int | None:
     """The locator of the paragraph holding character `offset` of the article's text
     (None when that paragraph is not counted, see the module docstring)."""
     return locator_of(paragraph_holding(article.paragraphs, offset))
+
+
+def page_at(page_starts: Sequence[int] | None, offset: int | None) -> int | None:
+    """The page (1-based) of the original on which character `offset` of an imported
+    article's text lies, from its catalog `pages:` (where each page begins); None when the
+    article has no pages or there is no offset. A page without text begins where the
+    next one does, so a quote there is on the next page."""
+    if not page_starts or offset is None or offset < 0:
+        return None
+    return max(bisect_right(list(page_starts), offset), 1)
 
 
 def anchor_locator(article: Article, anchor: Anchor) -> int | None:

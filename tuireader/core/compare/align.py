@@ -15,15 +15,26 @@ that report the same thing. The score of a pair mixes three signals:
   but never pairs two paragraphs that share no words at all: in a corpus on one story the
   model finds every paragraph somewhat alike.
 
-A pair is kept when its score passes a threshold and it is among the best for one of its
-two paragraphs, so a paragraph with one real partner does not also collect weak ones.
+A pair needs evidence of the same statement, not a shared token. It is never made by a
+name, a number or a phrase alone (MIN_SHARED_WORDS content words that are not names, and
+the words' own part at least half the threshold); two paragraphs that each name people or
+places, none the same, are about other people; the same number counting different things
+("1 million people" sent to camps, "1 million ethnic Kazakhs" resettled) counts against it
+(CONTRADICTION_PENALTY); with meaning vectors, a pair whose meaning does not stand out
+(MEANING_VETO) is dropped. Words common in the whole corpus weigh less when a
+`background` is given (load_background): two match reports share "penalty" and "kick".
+
+The threshold is one number (DEFAULT_THRESHOLD, `Alignment.threshold`): no pair scoring
+under it is ever returned. A pair must also be among the best for one of its two
+paragraphs, so a paragraph with one real partner does not also collect weak ones.
 `compare(a, b)` adds shared quotations (quotes.py) and figures matched across the two
 sources (figures.py). Nothing here imports Textual or spaCy.
 """
 
 from __future__ import annotations
 
-import itertools
+import hashlib
+import json
 import math
 import re
 import time
@@ -32,7 +43,13 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tuireader.core.compare.claims import match_figures
+from tuireader.core.compare.claims import (
+    ArticleNames,
+    FigureClaim,
+    figure_claim,
+    match_figures,
+    same_counted,
+)
 from tuireader.core.compare.figures import (
     MATCHED_KINDS,
     Figure,
@@ -40,10 +57,11 @@ from tuireader.core.compare.figures import (
     extract_figures,
 )
 from tuireader.core.compare.passages import (
-    GENERAL_WORDS,
     STOPWORDS,
     TermVector,
+    corpus_background,
     idf_weights,
+    phrase_pairs,
     stem_word,
     term_runs,
     term_weight,
@@ -72,11 +90,15 @@ FIGURE_WEIGHT = 0.15
 QUOTE_WEIGHT = 0.25
 # A pair must reach this share of the best score of at least one of its paragraphs.
 RELATIVE_CUTOFF = 0.6
-# Two paragraphs that are each other's best match need only this share of the threshold
-# (competitive linking: a mutual best match is less likely chance).
-MUTUAL_FACTOR = 0.8
 # Distinct shared terms + shared figures a pair needs: one shared word is chance.
 MIN_SHARED = 3
+# Of those, distinct shared content words that are not names: a shared name, number or
+# phrase alone ("Nursultan Nazarbayev", "1 million", "Minister of Foreign Affairs") says
+# two paragraphs name the same thing, not that they report the same statement.
+MIN_SHARED_WORDS = 2
+# The same number counting different things ("1 million people sent to camps", "nearly 1
+# million ethnic Kazakhs have resettled") is evidence against a pair: taken off its score.
+CONTRADICTION_PENALTY = 0.15
 # The cosine of two paragraphs counts fully once the words they share weigh this much:
 # summed IDF (general words damped), in units of the IDF of a word found in one paragraph
 # of each article. A one-line paragraph sharing two words with another has a high cosine
@@ -84,7 +106,7 @@ MIN_SHARED = 3
 FULL_EVIDENCE = 2.3
 # The best pair of sentences of two paragraphs stands in for the paragraphs' cosine at
 # this weight, once the words they share weigh FULL_SENTENCE_EVIDENCE (same units).
-SENTENCE_WEIGHT = 0.7
+SENTENCE_WEIGHT = 0.85
 FULL_SENTENCE_EVIDENCE = 2.6
 # Entity kinds that say what a paragraph is about (dates and numbers are scored elsewhere).
 ENTITY_KINDS = frozenset({"PERSON", "ORG", "PLACE", "GROUP"})
@@ -98,13 +120,17 @@ HEADING_WORDS = 10
 # Meaning: z is the pair's cosine in standard deviations above the mean of its row and of
 # its column (the lower of the two), so a paragraph like every other ("Kazakhstan hesitates
 # to criticise China") gains nothing. It starts to count at MEANING_FLOOR, fully at
-# MEANING_FULL; under MEANING_VETO (below average for one of its paragraphs) a pair is
-# dropped unless a quotation ties it. Measured on the bundled articles: pairs read as right
-# had z 1.0-2.0, the pair read as wrong that words alone made (001 ¶31 / 004 ¶6) -1.6.
+# MEANING_FULL; under MEANING_VETO a pair is dropped unless a quotation ties it. Measured
+# on the bundled articles: pairs read as right had z 1.35-3.3, false friends that words
+# alone made -1.6 (001 ¶31 / 004 ¶6) to 0.9; two rugby reports of different games with the
+# same England players, 1.1-1.2 (tests/test_compare_precision.py).
 MEANING_WEIGHT = 0.12
 MEANING_FLOOR = 0.8
 MEANING_FULL = 2.0
-MEANING_VETO = 0.0
+MEANING_VETO = 1.2
+# Strong meaning (part 1) lowers the shared-word weight a pair needs for full evidence
+# (FULL_EVIDENCE) by this share.
+MEANING_EVIDENCE = 0.5
 # z needs a spread of cosines: with fewer paragraphs a side, meaning is left out.
 MEANING_MIN_PARAGRAPHS = 3
 
@@ -115,6 +141,15 @@ _NOT_NAMES = word_set(
     he she they we you his her their our my mr mrs ms dr january february march april may
     june july august september october november december monday tuesday wednesday thursday
     friday saturday sunday"""
+)
+# Words that belong to a number ("nearly 1 million", "tens of thousands"): figures are
+# compared by their own rules, so two paragraphs giving numbers share no words by it.
+_NUMBER_STEMS = frozenset(
+    stem_word(word)
+    for word in word_set(
+        """million billion trillion thousand hundred dozen percent nearly estimated
+        approximately roughly half tens"""
+    )
 )
 _MONTH_STEMS = frozenset(
     stem_word(month)
@@ -429,6 +464,7 @@ class _Side:
     sentence_vectors: list[tuple[int, TermVector]] = field(default_factory=list)
     entities: dict[int, set[str]] = field(default_factory=dict)
     figures: dict[int, dict[tuple[str, float, float], str]] = field(default_factory=dict)
+    claims: dict[int, list[FigureClaim]] = field(default_factory=dict)
 
 
 def is_heading(text: str) -> bool:
@@ -452,7 +488,7 @@ def _side(article: Article) -> _Side:
         text = paragraph.text
         runs = []
         for start, end in sentence_spans(text):
-            sentence_runs = term_runs(text[start:end])
+            sentence_runs = _without_number_words(term_runs(text[start:end]))
             sentences.append((paragraph.number, [term for run in sentence_runs for term, _ in run]))
             runs.extend(sentence_runs)
         numbers.append(paragraph.number)
@@ -467,19 +503,29 @@ def _side(article: Article) -> _Side:
     return _Side(numbers, all_terms, surface, capitalised - lower, phrases, sentences)
 
 
-def _phrases(runs: Sequence[Sequence[tuple[str, str]]]) -> set[tuple[str, str]]:
-    """Two-word phrases of a paragraph: content words side by side ("plea deal", "former
-    detainees"). Not two general words ("last year"), and not two capitalised words: a
-    name ("Foreign Affairs") is the entity signal's evidence, not to be counted twice."""
-    found = set()
+def _without_number_words(
+    runs: list[list[tuple[str, str]]],
+) -> list[list[tuple[str, str]]]:
+    """The runs with the words of numbers (_NUMBER_STEMS) taken out; a run is split there,
+    so no phrase spans a number ("million ethnic" is not a phrase)."""
+    split: list[list[tuple[str, str]]] = []
     for run in runs:
-        for (first, word_1), (second, word_2) in itertools.pairwise(run):
-            if first == second or (first in GENERAL_WORDS and second in GENERAL_WORDS):
-                continue
-            if word_1[:1].isupper() and word_2[:1].isupper():
-                continue
-            found.add((first, second))
-    return found
+        current: list[tuple[str, str]] = []
+        for token in run:
+            if token[0] in _NUMBER_STEMS:
+                if current:
+                    split.append(current)
+                current = []
+            else:
+                current.append(token)
+        if current:
+            split.append(current)
+    return split
+
+
+def _phrases(runs: Sequence[Sequence[tuple[str, str]]]) -> set[tuple[str, str]]:
+    """Two-word phrases of a paragraph (passages.phrase_pairs), as pairs of terms."""
+    return {key for key, _ in phrase_pairs(runs)}
 
 
 def _phrase_scale(phrase: tuple[str, str]) -> float:
@@ -517,17 +563,19 @@ def align(
     entities: EntityMap | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     meaning: MeaningMap | None = None,
+    background: Mapping[str, float] | None = None,
 ) -> Alignment:
     """Pair the body paragraphs of `a` and `b` that report the same thing.
 
     `entities` maps (article id, paragraph number) to canonical entity names (see
     `entity_map`); without it, capitalised-word runs stand in. `meaning` maps the same
     keys to sentence-model vectors (see `comparison_meaning`); without it, or when a
-    paragraph lacks one, pairs rest on words, names and figures. Pairs scoring under
-    `threshold` are dropped, so unrelated paragraphs stay unpaired.
+    paragraph lacks one, pairs rest on words, names and figures. `background` weighs
+    down the words common in the whole corpus (see `load_background`). No pair scoring
+    under `threshold` is ever returned, so unrelated paragraphs stay unpaired.
     """
     # The alignment uses the shared quotations and matched figures: compare() finds them.
-    return compare(a, b, entities, threshold, meaning).alignment
+    return compare(a, b, entities, threshold, meaning, background).alignment
 
 
 @dataclass(frozen=True)
@@ -547,11 +595,14 @@ def _align(
     threshold: float,
     found: _Found,
     meaning: MeaningMap | None,
+    background: Mapping[str, float] | None = None,
 ) -> Alignment:
     """`align` with the quotations and figures already found (compare() needs them too)."""
     side_a, side_b = _side(a), _side(b)
     _spell_like(side_a, side_b)
     idf = idf_weights([*side_a.terms.values(), *side_b.terms.values()])
+    if background:
+        idf = {term: weight * background.get(term, 1.0) for term, weight in idf.items()}
     for side in (side_a, side_b):
         side.vectors = {n: tfidf_vector(side.terms[n], idf) for n in side.numbers}
         side.sentence_vectors = [(n, tfidf_vector(ts, idf)) for n, ts in side.sentences]
@@ -568,20 +619,61 @@ def _align(
     side_a.entities, side_b.entities = entities_a, entities_b
     entity_idf = idf_weights([*entities_a.values(), *entities_b.values()])
     side_a.figures, side_b.figures = _figure_keys(found.figures_a), _figure_keys(found.figures_b)
+    side_a.claims, side_b.claims = _claims(a, found.figures_a), _claims(b, found.figures_b)
+    contradictions = _contradictions(side_a, side_b)
     quote_counts: dict[tuple[int, int], int] = defaultdict(int)
     for quote in found.quotes:
         quote_counts[quote.a_paragraph, quote.b_paragraph] += 1
     figure_matches: dict[tuple[int, int], list[FigureMatch]] = defaultdict(list)
     for match in found.matches:
-        figure_matches[match.a.paragraph, match.b.paragraph].append(match)
+        key = (match.a.paragraph, match.b.paragraph)
+        if key not in contradictions:  # the same number of other things is no support
+            figure_matches[key].append(match)
 
     meaning_z = _meaning_z(a.id, b.id, side_a.numbers, side_b.numbers, meaning)
-    signals = _Signals(idf, phrase_idf, entity_idf, quote_counts, figure_matches, meaning_z)
-    scores = _score_matrix(side_a, side_b, signals)
+    signals = _Signals(
+        idf, phrase_idf, entity_idf, quote_counts, figure_matches, meaning_z, contradictions
+    )
+    scores = _score_matrix(side_a, side_b, signals, threshold)
     common, _ = _rarity_scale(len(side_a.numbers) + len(side_b.numbers))
     distinctive = {name for name, weight in entity_idf.items() if weight > common}
     pairs = _select_pairs(scores, side_a, side_b, threshold, figure_matches, distinctive)
     return _alignment(a, b, pairs, side_a, side_b, threshold, source, meaning_z is not None)
+
+
+def _claims(article: Article, figures: Sequence[Figure]) -> dict[int, list[FigureClaim]]:
+    """Per paragraph: the claims (what is counted, whose, when) of the figures given."""
+    names = ArticleNames.of(article)
+    found: dict[int, list[FigureClaim]] = defaultdict(list)
+    for figure in figures:
+        claim = figure_claim(figure, names)
+        if claim is not None:
+            found[figure.paragraph].append(claim)
+    return found
+
+
+def _contradictions(side_a: _Side, side_b: _Side) -> set[tuple[int, int]]:
+    """Pairs of paragraphs that give one number for different things: the same value of
+    the same kind and unit, counting different nouns ("1 million people" sent to camps,
+    "1 million ethnic Kazakhs" resettled), and no number both give for the same thing."""
+    by_value: dict[tuple[str, str | None, float, float | None], list[FigureClaim]]
+    by_value = defaultdict(list)
+    for claims in side_b.claims.values():
+        for claim in claims:
+            figure = claim.figure
+            by_value[figure.kind, figure.unit, figure.value, figure.high].append(claim)
+    against: set[tuple[int, int]] = set()
+    supported: set[tuple[int, int]] = set()
+    for number, claims in side_a.claims.items():
+        for claim in claims:
+            figure = claim.figure
+            for other in by_value.get((figure.kind, figure.unit, figure.value, figure.high), ()):
+                key = (number, other.figure.paragraph)
+                if same_counted(claim.counted, other.counted):
+                    supported.add(key)
+                else:
+                    against.add(key)
+    return against - supported
 
 
 def _meaning_z(
@@ -626,6 +718,7 @@ class _Signals:
     quote_counts: Mapping[tuple[int, int], int]
     figure_matches: Mapping[tuple[int, int], list[FigureMatch]]
     meaning_z: Mapping[tuple[int, int], float] | None = None
+    contradictions: Collection[tuple[int, int]] = ()
 
 
 def _rare_idf(paragraphs: int) -> float:
@@ -676,7 +769,9 @@ def _overlap_scores(
 _Score = tuple[float, float, float, float, float, int, float | None]
 
 
-def _score_matrix(side_a: _Side, side_b: _Side, signals: _Signals) -> dict[tuple[int, int], _Score]:
+def _score_matrix(
+    side_a: _Side, side_b: _Side, signals: _Signals, threshold: float = DEFAULT_THRESHOLD
+) -> dict[tuple[int, int], _Score]:
     """(a, b) → (score, lexical, phrase, entity, figure, quotes, meaning) for every pair
     sharing anything, computed through inverted indexes of b so unrelated pairs cost
     nothing."""
@@ -685,38 +780,47 @@ def _score_matrix(side_a: _Side, side_b: _Side, signals: _Signals) -> dict[tuple
         for term, weight in vector.items():
             postings[term].append((number, weight))
     idf = signals.idf
+    names = side_a.names | side_b.names
     lexical: dict[tuple[int, int], float] = {}
     evidence: dict[tuple[int, int], float] = {}
     shared_count: dict[tuple[int, int], int] = defaultdict(int)
+    word_count: dict[tuple[int, int], int] = {}
     for number, vector in side_a.vectors.items():
         # Per paragraph of a, sums keyed by b's paragraph number (cheaper than pair keys).
         dots: dict[int, float] = {}
         masses: dict[int, float] = {}
         counts: dict[int, int] = {}
+        words: dict[int, int] = {}
         for term, weight in vector.items():
             found = postings.get(term)
             if not found:
                 continue
             mass = term_weight(term, idf)
+            word = 0 if term in names else 1
             for other, other_weight in found:
                 if other in dots:
                     dots[other] += weight * other_weight
                     masses[other] += mass
                     counts[other] += 1
+                    words[other] += word
                 else:
                     dots[other] = weight * other_weight
                     masses[other] = mass
                     counts[other] = 1
+                    words[other] = word
         for other, dot in dots.items():
             key = (number, other)
             lexical[key] = dot
             evidence[key] = masses[other]
             shared_count[key] = counts[other]
+            word_count[key] = words[other]
 
     paragraphs = len(side_a.numbers) + len(side_b.numbers)
     rare = _rare_idf(paragraphs)
     full_evidence = FULL_EVIDENCE * rare
-    sentence = _sentence_scores(side_a, side_b, idf, FULL_SENTENCE_EVIDENCE * rare)
+    sentence = _sentence_scores(
+        side_a, side_b, idf, FULL_SENTENCE_EVIDENCE * rare, signals.meaning_z
+    )
     common, full = _rarity_scale(paragraphs)
     entity = _overlap_scores(side_a.entities, side_b.entities, signals.entity_idf, common, full)
     phrase = _overlap_scores(
@@ -734,6 +838,8 @@ def _score_matrix(side_a: _Side, side_b: _Side, signals: _Signals) -> dict[tuple
     for number, keys in side_a.figures.items():
         for figure_key in keys:
             for other in figure_postings.get(figure_key, ()):
+                if (number, other) in signals.contradictions:
+                    continue
                 if figure[number, other] < SPECIFIC_FIGURE:
                     figure[number, other] = SPECIFIC_FIGURE
                     shared_count[number, other] += 1
@@ -744,24 +850,42 @@ def _score_matrix(side_a: _Side, side_b: _Side, signals: _Signals) -> dict[tuple
         if key[0] not in numbers_a or key[1] not in numbers_b:
             continue  # a heading: its figures and quotations are not aligned
         quotes = signals.quote_counts.get(key, 0)
-        if shared_count.get(key, 0) < MIN_SHARED and not quotes:
-            continue
-        lex = min(lexical.get(key, 0.0), 1.0) * min(1.0, evidence.get(key, 0.0) / full_evidence)
+        if not quotes and (
+            shared_count.get(key, 0) < MIN_SHARED or word_count.get(key, 0) < MIN_SHARED_WORDS
+        ):
+            continue  # a name, a number or a phrase alone
+        names_a, names_b = side_a.entities.get(key[0]), side_b.entities.get(key[1])
+        if not quotes and names_a and names_b and names_a.isdisjoint(names_b):
+            continue  # each names who it is about, and not the same: other people, other event
+        meaning: float | None = None
+        needed = full_evidence
+        if signals.meaning_z is not None:
+            z = signals.meaning_z[key]
+            if z < MEANING_VETO and not quotes:
+                continue  # the words are shared, the statement is not
+            meaning = _meaning_part(z)
+            # Two paragraphs that mean the same need fewer shared words to show it: a
+            # paraphrase shares the telling words ("existence", "vocational", "camps")
+            # and says the rest otherwise.
+            needed *= 1.0 - MEANING_EVIDENCE * meaning
+        lex = min(lexical.get(key, 0.0), 1.0) * min(1.0, evidence.get(key, 0.0) / needed)
         lex = max(lex, SENTENCE_WEIGHT * sentence.get(key, 0.0))
+        # Names, phrases, figures and meaning can at most double the words' part, so the
+        # words must reach half the threshold: players named in two match reports of
+        # different games do not make a pair. Meaning relieves it as it does the evidence.
+        if not quotes and LEXICAL_WEIGHT * lex < 0.5 * threshold * needed / full_evidence:
+            continue
         phr = min(phrase.get(key, 0.0), 1.0)
         ent = min(entity.get(key, 0.0), 1.0)
         fig = figure.get(key, 0.0)
         score = _combine(lex, phr, ent, fig, quotes)
-        meaning: float | None = None
-        if signals.meaning_z is not None:
-            z = signals.meaning_z[key]
-            if z < MEANING_VETO and not quotes:
-                continue  # shared words, different subjects
-            meaning = _meaning_part(z)
+        if meaning is not None:
             # Like names and figures, meaning corroborates the words two paragraphs share:
             # it can at most double them, so a near-miss on words alone is lifted but two
             # paragraphs sharing three words and a topic are not.
             score = min(1.0, score + min(MEANING_WEIGHT * meaning, LEXICAL_WEIGHT * lex))
+        if key in signals.contradictions:
+            score = max(score - CONTRADICTION_PENALTY, 0.0)
         scores[key] = (score, lex, phr, ent, fig, quotes, meaning)
     return scores
 
@@ -777,14 +901,19 @@ def _combine(lexical: float, phrase: float, entity: float, figure: float, quotes
 
 
 def _sentence_scores(
-    side_a: _Side, side_b: _Side, idf: Mapping[str, float], full_evidence: float
+    side_a: _Side,
+    side_b: _Side,
+    idf: Mapping[str, float],
+    full_evidence: float,
+    meaning_z: Mapping[tuple[int, int], float] | None = None,
 ) -> dict[tuple[int, int], float]:
     """(a, b) → the best cosine of a sentence of paragraph a with a sentence of paragraph b,
     scaled down when the words they share weigh little (FULL_SENTENCE_EVIDENCE).
 
     Long paragraphs cover several things; when one sentence of each reports the same
     thing ("up to 2 million Uighurs have been detained" and "among 1.5 million detainees"),
-    the paragraphs' cosine is diluted by the rest, but the sentences' is not.
+    the paragraphs' cosine is diluted by the rest, but the sentences' is not. With
+    `meaning_z`, paragraphs that mean the same need fewer shared words (MEANING_EVIDENCE).
     """
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     owner_b = [number for number, _ in side_b.sentence_vectors]
@@ -808,8 +937,11 @@ def _sentence_scores(
         for position, dot in dots.items():
             if shared[position] < MIN_SHARED:
                 continue  # two short sentences sharing two words ("fulfil his promise")
-            value = min(dot, 1.0) * min(1.0, mass[position] / full_evidence)
             key = (number, owner_b[position])
+            needed = full_evidence
+            if meaning_z is not None:
+                needed *= 1.0 - MEANING_EVIDENCE * _meaning_part(meaning_z.get(key, 0.0))
+            value = min(dot, 1.0) * min(1.0, mass[position] / needed)
             if value > best.get(key, 0.0):
                 best[key] = value
     return best
@@ -832,9 +964,8 @@ def _select_pairs(
         best_for_b[y] = max(best_for_b[y], score)
     pairs = []
     for (x, y), (score, lex, phr, ent, fig, quotes, meaning) in scores.items():
-        mutual = score == best_for_a[x] == best_for_b[y]
-        if score < threshold * (MUTUAL_FACTOR if mutual else 1.0):
-            continue
+        if score < threshold:
+            continue  # the one threshold: no pair under it is ever shown
         if score < RELATIVE_CUTOFF * best_for_a[x] and score < RELATIVE_CUTOFF * best_for_b[y]:
             continue
         figures = [match.a.text for match in figure_matches.get((x, y), ())]
@@ -918,6 +1049,7 @@ def compare(
     entities: EntityMap | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     meaning: MeaningMap | None = None,
+    background: Mapping[str, float] | None = None,
 ) -> Comparison:
     """Align `a` and `b`, find their shared quotations and match their figures.
 
@@ -933,9 +1065,39 @@ def compare(
     timings["figures"] = time.perf_counter() - started
     started = time.perf_counter()
     found = _Found(quotes, figures_a, figures_b, matches)
-    alignment = _align(a, b, entities, threshold, found, meaning)
+    alignment = _align(a, b, entities, threshold, found, meaning, background)
     timings["align"] = time.perf_counter() - started
     return Comparison(a, b, alignment, quotes, matches, timings)
+
+
+BACKGROUND_FILE = "background.json"
+
+
+def load_background(workspace: Workspace) -> dict[str, float]:
+    """The workspace's corpus background for `align` (passages.background_weights): read
+    from indexes/compare/background.json while the articles are unchanged, else computed
+    (about 3 s for 2,000 articles) and saved. Empty for a small workspace."""
+    articles = workspace.articles
+    digest = hashlib.sha256()
+    for article_id in sorted(articles):
+        digest.update(f"{article_id}\0{articles[article_id].checksum}\0".encode())
+    key = digest.hexdigest()
+    path = workspace.indexes_dir / "compare" / BACKGROUND_FILE
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved.get("key") == key and isinstance(saved.get("weights"), dict):
+            return {str(term): float(weight) for term, weight in saved["weights"].items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass  # missing or damaged: computed again
+    weights = corpus_background(articles.values())
+    from tuireader.core.fileio import atomic_write_text
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps({"key": key, "weights": weights}))
+    except OSError:
+        pass  # a read-only workspace computes it each time
+    return weights
 
 
 def comparison_passages(*articles: Article) -> dict[tuple[str, int], str]:

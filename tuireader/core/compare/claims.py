@@ -670,11 +670,12 @@ def comparable(a: FigureClaim, b: FigureClaim) -> bool:
         return False
     if not a.subject or not b.subject or not (a.subject <= b.subject or b.subject <= a.subject):
         return False
-    return a.period == b.period and a.scope == b.scope and _same_counted(a.counted, b.counted)
+    return a.period == b.period and a.scope == b.scope and same_counted(a.counted, b.counted)
 
 
-def _same_counted(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """The same noun (inflections and variant spellings allowed) with the same modifiers."""
+def same_counted(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two claims' counted phrases (FigureClaim.counted) are one: the same noun
+    (inflections and variant spellings allowed) with the same modifiers."""
     if not close_stems(a[-1], b[-1]):
         return False
     return sorted(a[:-1]) == sorted(b[:-1])

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -195,6 +195,9 @@ _FIGURE = re.compile(
     (?![\w/]|[.,]\d)""",
     re.IGNORECASE | re.VERBOSE,
 )
+# The same pattern without IGNORECASE, run over the lower-cased text: case-folding every
+# character made the case-blind search half the cost of extracting figures from a corpus.
+_FIGURE_LOWER = re.compile(_FIGURE.pattern, re.VERBOSE)
 _QUALIFIER = re.compile(
     r"""(?P<q>nearly|almost|about|around|approximately|roughly|some|over|more\s+than
         |at\s+least|at\s+the\s+very\s+least|up\s+to|less\s+than|fewer\s+than|under
@@ -337,18 +340,52 @@ def extract_figures(article: Article) -> list[Figure]:
     return figures
 
 
+class _CaseMatch:
+    """A match of _FIGURE_LOWER in the lower-cased text, read in the original text."""
+
+    __slots__ = ("_match", "_text")
+
+    def __init__(self, match: re.Match[str], text: str) -> None:
+        self._match, self._text = match, text
+
+    def start(self) -> int:
+        return self._match.start()
+
+    def end(self) -> int:
+        return self._match.end()
+
+    def group(self, name: str | int = 0) -> Any:  # as re.Match.group: str, or None
+        start, end = self._match.span(name)
+        return None if start < 0 else self._text[start:end]
+
+
+def _figure_matches(text: str) -> Iterator[_CaseMatch | re.Match[str]]:
+    """The matches of _FIGURE in `text`, found in its lower-cased copy when lower-casing
+    keeps every offset (it does not for a few letters, such as "İ")."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        yield from _FIGURE.finditer(text)
+        return
+    for match in _FIGURE_LOWER.finditer(lowered):
+        yield _CaseMatch(match, text)
+
+
 def paragraph_figures(article_id: str, paragraph: Paragraph) -> list[Figure]:
     """The figures of one paragraph."""
     text = paragraph.text
     found: list[tuple[Figure, int, int]] = []
-    sentences = sentence_spans(text)
-    for match in _FIGURE.finditer(text):
+    sentences: list[tuple[int, int]] | None = None  # only read when a number is found
+    for match in _figure_matches(text):
+        if sentences is None:
+            sentences = sentence_spans(text)
         sentence_start, sentence_end = next(
             (span for span in sentences if span[0] <= match.start() < span[1]), (0, len(text))
         )
         figure = _make_figure(article_id, paragraph, match, sentence_start, sentence_end)
         if figure is not None:
             found.append((figure, sentence_start, sentence_end))
+    if not found:
+        return []
     return _bound_contexts(text, paragraph.start, _join_ranges(text, paragraph.start, found))
 
 
@@ -457,7 +494,7 @@ def _context(before: str, after: str, head: frozenset[str]) -> frozenset[str]:
 def _make_figure(
     article_id: str,
     paragraph: Paragraph,
-    match: re.Match[str],
+    match: _CaseMatch | re.Match[str],
     sentence_start: int,
     sentence_end: int,
 ) -> Figure | None:

@@ -10,8 +10,9 @@ only (nothing is ever fetched); `Encoder` is the one place that imports it (and 
 Vectors are cached in `indexes/meaning/vectors.sqlite`, keyed by the model and a checksum of
 the paragraph's text, so an edited article re-encodes only the paragraphs that changed. The
 app never loads the model itself: a child process (`tuireader.app.compare.meaning_job`) fills the
-cache and the app reads it back with `meaning_vectors(..., encoder=None)`, which needs numpy
-only.
+cache — for the whole workspace in the background with `missing_passages` and `fill_store`,
+chunk by chunk so a killed job keeps what it did — and the app reads it back with
+`meaning_vectors(..., encoder=None)`, which needs numpy only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,19 @@ class VectorStore:
     def for_workspace(cls, workspace: Workspace) -> VectorStore:
         """The store of a workspace, in indexes/meaning/."""
         return cls(workspace.indexes_dir / "meaning")
+
+    def stamp(self) -> tuple[int, ...]:
+        """Changes whenever vectors are stored (the database file and its write-ahead log's
+        sizes and times), so a reader can tell cheaply whether to look again."""
+        parts: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                info = path.stat()
+            except OSError:
+                parts += [0, 0]
+            else:
+                parts += [info.st_size, info.st_mtime_ns]
+        return tuple(parts)
 
     def lookup(self, keys: Collection[str], read_only: bool = False) -> dict[str, np.ndarray]:
         """The cached vectors of `keys` (text checksums) that are present and intact.
@@ -195,10 +209,7 @@ def meaning_vectors(
     """
     keys = {place: text_key(text) for place, text in passages.items()}
     found = store.lookup(set(keys.values()), read_only=encoder is None)
-    missing: dict[str, str] = {}
-    for place, text in passages.items():
-        if keys[place] not in found:
-            missing.setdefault(keys[place], text)
+    missing = _missing(passages, keys, found)
     if missing:
         if encoder is None:
             return None
@@ -207,3 +218,53 @@ def meaning_vectors(
         store.store(new)
         found.update(new)
     return {place: found[key] for place, key in keys.items()}
+
+
+def _missing(
+    passages: Mapping[tuple[str, int], str],
+    keys: Mapping[tuple[str, int], str],
+    found: Collection[str],
+) -> dict[str, str]:
+    """Text checksum → text of the passages whose vector is not in `found` (each text once,
+    in the order of `passages`)."""
+    missing: dict[str, str] = {}
+    for place, text in passages.items():
+        if keys[place] not in found:
+            missing.setdefault(keys[place], text)
+    return missing
+
+
+def missing_passages(store: VectorStore, passages: Mapping[tuple[str, int], str]) -> dict[str, str]:
+    """Text checksum → text of the passages `store` has no vector for (read-only: the app
+    may call it; it never creates the store)."""
+    keys = {place: text_key(text) for place, text in passages.items()}
+    found = store.lookup(set(keys.values()), read_only=True)
+    return _missing(passages, keys, found)
+
+
+FILL_CHUNK = 64
+"""Paragraphs encoded and stored at a time by `fill_store`: a killed job keeps all but the
+last chunk, and progress is reported every few seconds."""
+
+
+def fill_store(
+    store: VectorStore,
+    missing: Mapping[str, str],
+    encoder: Encoder,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = FILL_CHUNK,
+) -> list[str]:
+    """Encode `missing` (text checksum → text, see `missing_passages`) into `store`, `chunk`
+    paragraphs at a time, calling `progress(done, total)` after each stored chunk; the
+    problems of writing the store."""
+    items = list(missing.items())
+    problems: list[str] = []
+    for start in range(0, len(items), chunk):
+        part = items[start : start + chunk]
+        vectors = encoder.encode([text for _, text in part])
+        for problem in store.store(dict(zip([key for key, _ in part], vectors, strict=True))):
+            if problem not in problems:
+                problems.append(problem)
+        if progress is not None:
+            progress(min(start + chunk, len(items)), len(items))
+    return problems

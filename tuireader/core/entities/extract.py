@@ -23,7 +23,8 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any, Protocol
 from tuireader.core.corpus import Article, Paragraph, is_heading_like, normal_line
 from tuireader.core.entities.mention import HONORIFICS, NAME_KINDS, Mention
 from tuireader.core.entities.resolve import resolve_found
+from tuireader.core.settings import DEFAULT_SPACY_MODEL
 
 # spaCy label -> tuireader kind. GPE and LOC are both "places" to a reader; the numeric
 # labels are "figures", kept apart from names (they are never merged by similarity).
@@ -165,8 +167,14 @@ def load_ner(model_name: str) -> Any:
     try:
         nlp = spacy.load(model_name, exclude=pipes_to_exclude(model_name))
     except Exception as error:  # any failure to load is the same problem to the user
+        import spacy.util
+
+        installed = spacy.util.is_package(model_name) or Path(model_name).expanduser().exists()
+        reason = _first_line(error) if installed else "it is not installed here"
+        if model_name != DEFAULT_SPACY_MODEL:
+            reason += f"; it is the spacy_model setting, the default is {DEFAULT_SPACY_MODEL}"
         raise ModelUnavailable(
-            f"spaCy model {model_name!r} cannot be loaded ({_first_line(error)}). {advice}"
+            f"spaCy model {model_name!r} cannot be loaded ({reason}). {advice}"
         ) from error
     if "ner" not in nlp.pipe_names:
         raise ModelUnavailable(f"spaCy model {model_name!r} has no 'ner' pipe. {advice}")
@@ -252,6 +260,7 @@ def run_ner(
     batch_size: int = 64,
     n_process: int = 1,
     progress: NerProgress | None = None,
+    first: Callable[[], Collection[str]] | None = None,
 ) -> Iterator[tuple[Article, list[RawEntity]]]:
     """Run NER over every paragraph of `articles`, yielding each article with what was found.
 
@@ -259,38 +268,139 @@ def run_ner(
     and which paragraphs are furniture can change without the text changing (catalog
     `furniture:` lines), so furniture is filtered when mentions are read, not here.
 
-    With `n_process` > 1 (and forking possible) the work is shared by forked worker
-    processes that return plain tuples: measured 1.7x faster than serial on this 2-core box,
-    where spaCy's own `n_process=2`, which ships whole Docs back, gained only 1.4x.
+    `first()` (polled between articles) names articles wanted now, such as the one the user
+    has open: they jump the queue, so the order of the results is only the order of
+    `articles` when nothing is wanted. With `n_process` > 1 (and forking possible) the work
+    is shared by forked worker processes that return plain tuples: measured 1.7x faster
+    than serial on this 2-core box, where spaCy's own `n_process=2`, which ships whole Docs
+    back, gained only 1.4x; a wanted article is then run at once in this process, beside
+    the workers, rather than behind the tasks already queued for them.
     """
     global _FORKED_NLP
-    jobs = [_job(article) for article in articles]
-    tasks = [
-        (jobs[i : i + ARTICLES_PER_TASK], batch_size)
-        for i in range(0, len(jobs), ARTICLES_PER_TASK)
-    ]
-    results: Iterable[list[_Found]]
-    pool = None
-    if n_process > 1 and len(tasks) > 1 and can_fork():
-        _FORKED_NLP = nlp  # inherited by the forked workers: the model is not pickled
-        pool = multiprocessing.get_context("fork").Pool(n_process, initializer=_worker_init)
-        results = pool.imap(_run_task, tasks)
-    else:
-        results = (_ner_task(nlp, *task) for task in tasks)
+    schedule = _Schedule(articles, first)
+    use_pool = n_process > 1 and len(articles) > ARTICLES_PER_TASK and can_fork()
+    done = 0
+    if not use_pool:
+        for position, found in _serial(nlp, schedule, batch_size):
+            done += 1
+            yield articles[position], [RawEntity(*item) for item in found]
+            if progress:
+                progress(done, len(articles), articles[position].id)
+        return
+    _FORKED_NLP = nlp  # inherited by the forked workers: the model is not pickled
+    pool = multiprocessing.get_context("fork").Pool(n_process, initializer=_worker_init)
     try:
-        done = 0
-        for task_result in results:
-            for found in task_result:
-                article = articles[done]
+        for positions, results in _pooled(nlp, pool, schedule, n_process, batch_size):
+            for position, found in zip(positions, results, strict=True):
                 done += 1
-                yield article, [RawEntity(*item) for item in found]
+                yield articles[position], [RawEntity(*item) for item in found]
                 if progress:
-                    progress(done, len(articles), article.id)
+                    progress(done, len(articles), articles[position].id)
     finally:
-        if pool is not None:
-            pool.terminate()  # also on interrupt: never leave workers behind
-            pool.join()
-            _FORKED_NLP = None
+        pool.terminate()  # also on interrupt: never leave workers behind
+        pool.join()
+        _FORKED_NLP = None
+
+
+class _Schedule:
+    """Which article goes through NER next: a wanted one (`first()`), else the next in
+    order. Each article is handed out once."""
+
+    def __init__(self, articles: Sequence[Article], first: Callable[[], Collection[str]] | None):
+        self.articles = articles
+        self._first = first
+        self._position = {a.id: i for i, a in enumerate(articles)}
+        self._handed: set[int] = set()
+        self._cursor = 0
+
+    def urgent(self) -> list[int]:
+        """Wanted articles not handed out yet (marked handed out now)."""
+        if self._first is None:
+            return []
+        wanted = {self._position[i] for i in self._first() if i in self._position}
+        found = sorted(wanted - self._handed)
+        self._handed.update(found)
+        return found
+
+    def take(self, count: int, wanted_first: bool = True) -> list[int]:
+        """Up to `count` articles: wanted ones first (unless not `wanted_first`: the
+        caller runs those itself), then the next ones in order."""
+        taken = self.urgent()[:count] if wanted_first else []
+        while len(taken) < count and self._cursor < len(self.articles):
+            position = self._cursor
+            self._cursor += 1
+            if position not in self._handed:
+                self._handed.add(position)
+                taken.append(position)
+        return taken
+
+    def jobs(self, positions: list[int]) -> list[_Job]:
+        """The paragraph texts of these articles, for the model."""
+        return [_job(self.articles[p]) for p in positions]
+
+
+def _serial(nlp: NerPipeline, schedule: _Schedule, batch_size: int) -> Iterator[tuple[int, _Found]]:
+    """(article position, found) in this process, as one stream through `nlp.pipe` (batches
+    span articles), choosing the next article only when the model asks for more text, so a
+    wanted article waits at most for the batch in hand."""
+    fed: deque[tuple[int, list[int]]] = deque()  # articles whose texts went in, in order
+
+    def texts() -> Iterator[str]:
+        while True:
+            taken = schedule.take(1)
+            if not taken:
+                return
+            job_texts, offsets = schedule.jobs(taken)[0]
+            fed.append((taken[0], offsets))
+            yield from job_texts
+
+    docs = iter(nlp.pipe(texts(), batch_size=batch_size, n_process=1))
+    while True:
+        try:
+            doc = next(docs)
+        except StopIteration:
+            break
+        # Articles without paragraphs give no text (and no doc): they are done at once.
+        while fed and not fed[0][1]:
+            yield fed.popleft()[0], []
+        position, offsets = fed.popleft()
+        found: _Found = _entities_of(doc, offsets[0])
+        for offset in offsets[1:]:
+            found.extend(_entities_of(next(docs), offset))
+        yield position, found
+    while fed:  # trailing articles without text
+        yield fed.popleft()[0], []
+
+
+def _entities_of(doc: Any, offset: int) -> _Found:
+    return [(offset + e.start_char, offset + e.end_char, str(e.label_)) for e in doc.ents]
+
+
+def _pooled(
+    nlp: NerPipeline, pool: Any, schedule: _Schedule, n_process: int, batch_size: int
+) -> Iterator[tuple[list[int], list[_Found]]]:
+    """(article positions, found per article) from the worker pool, task by task in order;
+    articles wanted meanwhile are run here at once."""
+    in_flight: deque[tuple[list[int], Any]] = deque()
+    while True:
+        urgent = schedule.urgent()  # never queued behind the workers' tasks
+        if urgent:
+            yield urgent, _ner_task(nlp, schedule.jobs(urgent), batch_size)
+            continue
+        while len(in_flight) < 2 * n_process:  # a little queued work keeps workers busy
+            task = schedule.take(ARTICLES_PER_TASK, wanted_first=False)
+            if not task:
+                break
+            in_flight.append(
+                (task, pool.apply_async(_run_task, ((schedule.jobs(task), batch_size),)))
+            )
+        if not in_flight:
+            return
+        positions, result = in_flight[0]
+        result.wait(0.05)  # short, so that a wanted article is noticed soon
+        if result.ready():
+            in_flight.popleft()
+            yield positions, result.get()
 
 
 def _job(article: Article) -> _Job:

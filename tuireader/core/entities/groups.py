@@ -15,17 +15,33 @@ Decided by the data, never by a list of names:
    multi-word names, or, for one-word names, the same difference seen in another pair
    (Uyghurs/Uighurs). Kazakh/Kazakhstan, Kazakh/Kyrgyz, Xinjiang/Xi Jinping and Iran/Iraq
    differ in skeleton or word count; Williams/Walliams and Miller/Millar are not anchored.
+   Only spellings that stand for themselves are compared: a surname resolved to a full name
+   follows that name ("Williams" of Serena Williams is never "Walliams"). Besides the
+   skeleton, words may match in their common romanised form (`normalise.translit_key`:
+   zh/j, kh/h, q/k, y/i, ou/u, -ev/-ov, doubled letters; "Nazarbayev"/"Nazarbaev"); a
+   doubled letter alone (Gerrard/Gerard) needs a shared word.
+2b. **Punctuation and company words** (`_merge_spellings`): "Marks & Spencer" = "Marks and
+   Spencer", "Daimler-Chrysler" = "DaimlerChrysler"; an organisation's "Group", "Inc.",
+   "plc", "Communications"... go ("Qwest Communications" = "Qwest", named "Qwest").
+2c. **Typos of rare names** (`_merge_typos`): "DaimlerChrylser" (once) joins "DaimlerChrysler"
+   (17 times); never two common names (Johnson/Johnston).
 3. **Plurals of groups and places** (Kazakhs/Kazakh, Muslims/Muslim) join; not of people
    (Williams/William) or organisations (Times/Time, Simpsons/Simpson).
 4. **Short forms of people** are resolved inside their own article only (`resolve`): "Mr
    Blair" and "Blair" join the "Tony Blair" that article introduces, and a bare "Brown" in
    an article that names no fuller Brown stays an entity of its own, never joined to a
-   namesake of another article. Organisations' short forms join across articles when the
-   full name is written beside most of their mentions (Commission → European Commission;
-   not Fed → Fed Cup). Places and groups never gain short forms: "Asia" is not "Central
-   Asia". Acronyms join the one same-kind name whose initials they spell when the two are
-   written together at least once ("RFA" → "Radio Free Asia"), and, inside an article, the
-   name they follow in brackets ("Radio Free Europe/Radio Liberty (RFE/RL)").
+   namesake of another article by the name alone (only by evidence: 4b). Organisations'
+   short forms join across articles when the full name is written beside most of their
+   mentions (Commission → European Commission; not Fed → Fed Cup). Places and groups never
+   gain short forms: "Asia" is not "Central Asia". Acronyms join the one same-kind name
+   whose initials they spell when the two are written together at least once ("RFA" → "Radio
+   Free Asia"), and, inside an article, the name they follow in brackets ("Radio Free
+   Europe/Radio Liberty (RFE/RL)").
+4b. **Namesakes across articles** are told apart, and lone surnames linked to a person of
+   other articles, by their contexts (roles, co-mentions, topic: `evidence`): "Mr Brown, the
+   chancellor" in a story that never writes "Gordon Brown" is him; "Brown" of a team list is
+   not. Namesakes kept apart carry what tells them apart in their names (`Group.context`):
+   "Peter Hallam (striker)", "Peter Hallam (minister)", "Brown (with Bristol City)".
 5. **Official names** join their country: a place "... Republic of Y" joins the place "Y"
    ("Republic of Kazakhstan", "People's Republic of China"); the short name names it.
 6. **Dates and figures** are grouped by exact (folded) text only: "2018" is not "2019".
@@ -68,7 +84,22 @@ from pathlib import Path
 import yaml
 from rapidfuzz.distance import Levenshtein
 
+from tuireader.core.entities.evidence import (
+    CLUSTER_MARK,
+    base_of,
+    describe,
+    roles_near,
+    separate_namesakes,
+)
 from tuireader.core.entities.mention import KINDS, NAME_KINDS, Mention
+from tuireader.core.entities.normalise import (
+    MIN_TYPO_LETTERS,
+    is_typo,
+    name_key,
+    strip_company_suffix,
+    translit_key,
+    typo_buckets,
+)
 from tuireader.core.entities.resolve import (
     FUNCTION_WORDS,
     ORG_WORDS,
@@ -124,6 +155,12 @@ class Group:
     label: str  # most common spaCy label among the mentions
     spellings: Counter[str]  # original spelling -> mentions
     keys: set[str]  # folded spellings (what mentions are matched by)
+    context: str = ""
+    """What tells this entity from a namesake of the same name and kind ("chancellor",
+    "with Arsenal"); "" when it has none. Already part of `name`: "Brown (chancellor)"."""
+    roles: Counter[str] = field(default_factory=Counter)
+    """Job words written beside its mentions (`evidence.roles_near`), when texts are known;
+    read only for entities that share their name with another."""
 
 
 @dataclass
@@ -141,6 +178,8 @@ class _Node:
     cues: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     """Weighted kind votes from the mentions' spellings and contexts (`types.mention_cues`)."""
     titled: float = 0.0  # PERSON votes from honorifics alone (`types.honorific_votes`)
+    spoken: list[tuple[str, Mention]] = field(default_factory=list)
+    """(article id, mention) of its mentions labelled PERSON: where its job words are read."""
 
     @property
     def kind(self) -> str:
@@ -251,11 +290,15 @@ def group_mentions(
             for kind, weight in mention_cues(mention, text).items():
                 node.cues[kind] += weight
             node.titled += honorific_votes(mention, text)
+            if text is not None and mention.kind == "PERSON":
+                node.spoken.append((article_id, mention))
     sets = _UnionFind(nodes)
     frozen = {key for key, node in nodes.items() if node.key in rules.split}
     names = {key: node for key, node in nodes.items() if node.family == "NAME"}
     _merge_resolved(nodes, sets, frozen)
     _merge_variants(names, sets, frozen)
+    _merge_spellings(names, sets, frozen, vocabulary)
+    _merge_typos(names, sets, frozen, vocabulary)
     _merge_plurals(names, sets, frozen)
     _merge_acronyms(names, sets, frozen)
     _merge_short_forms(names, sets, frozen)
@@ -265,11 +308,14 @@ def group_mentions(
     places = {node.key for node in names.values() if node.kind == "PLACE"}
     groups: list[Group] = []
     positions: dict[str, int] = {}
+    members_of: list[list[_Node]] = []
     for members in sets.groups().values():
         group = _make_group([nodes[key] for key in members], rules, places, vocabulary)
         for key in members:
             positions[key] = len(groups)
         groups.append(group)
+        members_of.append([nodes[key] for key in members])
+    _label_namesakes(groups, members_of, texts)
     # A caller may look up a resolved mention's own spelling (a mention found later, with
     # no `ref`): it finds the entity that spelling was resolved to rather than nothing.
     # `resolve.resolve_found` keeps such look-ups to spellings resolved in the same article.
@@ -284,12 +330,15 @@ def _merge_resolved(nodes: dict[str, _Node], sets: _UnionFind, frozen: set[str])
     keeps that spelling apart (`split:` in aliases.yaml)."""
     for key, node in nodes.items():
         target = f"{node.family}\x00{node.ref}"
+        if CLUSTER_MARK in node.ref:  # one of several namesakes: its full name's own node
+            target = f"{node.family}\x00{base_of(node.ref)}\x01{node.ref}"
         if node.ref and key not in frozen and target in nodes:
             sets.union(key, target)
 
 
 def _merge_variants(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
-    """Join transliteration variants (candidates are bucketed by skeleton: ~O(n)).
+    """Join transliteration variants (candidates are bucketed by skeleton and by
+    romanisation form: ~O(n)).
 
     Spelling alone cannot tell a transliteration (Uyghur/Uighur) from a different name that
     looks alike (Williams/Walliams, Miller/Millar, Cameron/Cameroon: all pass the spelling
@@ -297,35 +346,156 @@ def _merge_variants(names: dict[str, _Node], sets: _UnionFind, frozen: set[str])
     ("Kairat Abdrakhmanov"/"Kairat Abdurakhmanov"), and a one-word pair is corroborated by
     the same difference in another pair of spellings ("Uyghurs"/"Uighurs" beside
     "Uyghur"/"Uighur"): a convention one source follows, not a coincidence.
+
+    Only spellings that stand for themselves are compared: a surname resolved to a full
+    name in its article follows that full name ("Williams" of Serena Williams is not
+    "Walliams" of David Walliams, though the spellings look alike).
     """
     buckets: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for key, node in names.items():
-        if key not in frozen:
-            buckets[tuple(skeleton(token) for token in node.tokens)].append(key)
-    candidates: list[tuple[str, str, frozenset[tuple[str, str]], bool]] = []
+        if key not in frozen and not node.ref:
+            buckets[("s", *(skeleton(token) for token in node.tokens))].append(key)
+            buckets[("t", *translit_key(node.key))].append(key)
+    candidates: dict[tuple[str, str], tuple[frozenset[tuple[str, str]], bool]] = {}
     for keys in buckets.values():
         for i, key_a in enumerate(keys):
             node_a = names[key_a]
             for key_b in keys[i + 1 :]:
                 node_b = names[key_b]
-                if node_a.key == node_b.key:
-                    continue  # one spelling, resolved apart in different articles
-                pairs = list(zip(node_a.tokens, node_b.tokens, strict=False))
+                pair = (min(key_a, key_b), max(key_a, key_b))
+                if node_a.key == node_b.key or pair in candidates:
+                    continue
                 if len(node_a.tokens) != len(node_b.tokens):
                     continue
-                if not all(is_variant(a, b) for a, b in pairs):
+                pairs = list(zip(node_a.tokens, node_b.tokens, strict=True))
+                if not all(is_variant(a, b) or _same_romanised(a, b) for a, b in pairs):
                     continue
                 if set(node_a.articles) & set(node_b.articles):
                     continue  # both spellings in one article: two names, not two spellings
                 differences = frozenset(_difference(a, b) for a, b in pairs if a != b)
                 anchored = any(a == b for a, b in pairs)
-                candidates.append((key_a, key_b, differences, anchored))
+                if not anchored and not all(
+                    is_variant(a, b) or _same_romanised(a, b, doubled=False) for a, b in pairs
+                ):
+                    continue  # a doubled letter alone (Gerrard/Gerard) needs a shared word
+                candidates[pair] = (differences, anchored)
     seen: Counter[tuple[str, str]] = Counter()
-    for _, _, differences, _ in candidates:
+    for differences, _ in candidates.values():
         seen.update(differences)
-    for key_a, key_b, differences, anchored in candidates:
+    for (key_a, key_b), (differences, anchored) in candidates.items():
         if anchored or any(seen[d] > 1 for d in differences):
             sets.union(key_a, key_b)
+
+
+MIN_ROMANISED_LEN = 4  # shorter words (Ali/Aly) are too often two names
+
+
+def _same_romanised(a: str, b: str, *, doubled: bool = True) -> bool:
+    """Two words that are one name in two romanisations (`normalise.translit_key`):
+    Nazarbayev/Nazarbaev, Khodorkovsky/Hodorkovsky; with `doubled`, Mohammed/Mohamed."""
+    if min(len(a), len(b)) < MIN_ROMANISED_LEN:
+        return False
+    return translit_key(a, doubled=doubled) == translit_key(b, doubled=doubled)
+
+
+def _merge_spellings(
+    names: dict[str, _Node], sets: _UnionFind, frozen: set[str], vocabulary: frozenset[str]
+) -> None:
+    """Join spellings of one name that differ only in what does not name it
+    (`normalise.name_key`): punctuation and spaces ("Daimler-Chrysler", "Al Qaeda" /
+    "al-Qaeda"), "&" for "and", a leading "the"; and, for organisations, company words at the
+    end ("Arcadia Group" / "Arcadia", "MCI Communications" / "MCI", "Sony Corp" / "Sony").
+
+    The company rule joins organisations only (what the model mostly calls them): "British
+    Airways" keeps its words, and a person is never shortened. A one-word stem that is also
+    a common word of the corpus ("News" of "News Corp") joins only when the two spellings are
+    written in one article at least once.
+    """
+    plain: dict[str, list[str]] = defaultdict(list)
+    company: dict[str, list[str]] = defaultdict(list)
+    for key, node in names.items():
+        if key in frozen or node.ref:
+            continue
+        letters = name_key(node.key)
+        if letters:
+            plain[letters].append(key)
+        if node.kind == "ORG" and _reads_as_name(node):
+            stem = name_key(node.key, company=True)
+            if stem:
+                company[stem].append(key)
+    for keys in plain.values():
+        for key in keys[1:]:
+            sets.union(keys[0], key)
+    for keys in company.values():
+        suffixed = [k for k in keys if strip_company_suffix(names[k].key) != names[k].key]
+        if not suffixed or len(keys) < 2:
+            continue
+        bare = [k for k in keys if k not in suffixed]
+        for key in bare:
+            node = names[key]
+            together = any(set(node.articles) & set(names[k].articles) for k in suffixed)
+            if len(node.tokens) == 1 and node.key in vocabulary and not together:
+                continue
+            sets.union(suffixed[0], key)
+        for key in suffixed[1:]:
+            sets.union(suffixed[0], key)
+
+
+MAX_TYPO_MENTIONS = 2  # a slip of the pen is written once or twice
+TYPO_RATIO = 3  # and the spelling it slipped from at least this many times more
+MAX_NAMES_OF_RARE_WORD = 2  # a word in more distinct names than this is a common name
+
+
+def _merge_typos(
+    names: dict[str, _Node], sets: _UnionFind, frozen: set[str], vocabulary: frozenset[str]
+) -> None:
+    """Join a rare misspelling to the name it slips from: "DaimlerChrylser" (once) to
+    "DaimlerChrysler" (17 times).
+
+    One edit apart (`normalise.is_typo`) in one word, the rest identical; the slip written
+    at most `MAX_TYPO_MENTIONS` times and the name at least `TYPO_RATIO` times as often; both
+    words rare as names: the slip's word is in no other name and is no common word, the
+    name's word in at most `MAX_NAMES_OF_RARE_WORD` distinct names. Two common names one
+    letter apart (Johnson/Johnston, each part of several people's names) are never joined:
+    the corpus shows both are names of their own.
+    """
+    plain = {k: n for k, n in names.items() if k not in frozen and not n.ref}
+    names_with: dict[str, set[str]] = defaultdict(set)
+    letters = {k: name_key(n.key) for k, n in plain.items()}
+    counts = {k: n.count for k, n in plain.items()}
+    for key, node in plain.items():
+        for token in node.tokens:
+            names_with[token].add(letters[key])
+    # Only spellings written often enough to be slipped from are bucketed; each rare one
+    # looks in its two buckets.
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for key in plain:
+        if len(letters[key]) >= MIN_TYPO_LETTERS and counts[key] >= TYPO_RATIO:
+            for bucket in typo_buckets(letters[key]):
+                buckets[bucket].append(key)
+    for slip, node in plain.items():
+        if counts[slip] > MAX_TYPO_MENTIONS or len(letters[slip]) < MIN_TYPO_LETTERS:
+            continue
+        others = {k for bucket in typo_buckets(letters[slip]) for k in buckets.get(bucket, ())}
+        for other in sorted(others, key=lambda k: (-counts[k], k)):
+            name = plain[other]
+            if counts[other] < TYPO_RATIO * counts[slip] or len(name.tokens) != len(node.tokens):
+                continue
+            pairs = zip(node.tokens, name.tokens, strict=True)
+            differing = [(a, b) for a, b in pairs if a != b]
+            if len(differing) != 1:
+                continue
+            wrong, right = differing[0]
+            if wrong in vocabulary or len(names_with[wrong]) > 1:
+                continue
+            if len(names_with[right]) > MAX_NAMES_OF_RARE_WORD:
+                continue
+            one_word = len(node.tokens) == 1
+            if node.kind in (name.kind, "ORG") and is_typo(
+                letters[slip], letters[other], one_word=one_word
+            ):
+                sets.union(slip, other)
+                break
 
 
 def _difference(a: str, b: str) -> tuple[str, str]:
@@ -499,7 +669,9 @@ def _group_kind(nodes: list[_Node]) -> str:
 
 
 def refine_mentions(
-    mentions_by_article: Mapping[str, list[Mention]], vocabulary: frozenset[str] = frozenset()
+    mentions_by_article: Mapping[str, list[Mention]],
+    vocabulary: frozenset[str] = frozenset(),
+    texts: Mapping[str, str] | None = None,
 ) -> dict[str, list[Mention]]:
     """Corpus-aware clean-up before grouping; returns new lists, the input is left alone.
 
@@ -513,8 +685,11 @@ def refine_mentions(
       (`vocabulary`: words seen in lowercase) and no part of any longer name, is dropped:
       "Belt" of "Belt… can develop".
     - "X and Y" is split into X and Y (`_split_and`) unless the corpus shows it as one name.
-    - Last, each article's short forms are resolved within it (`resolve.resolve_article`):
+    - Then each article's short forms are resolved within it (`resolve.resolve_article`):
       "Mr Blair" and "Blair" to the "Tony Blair" it introduces.
+    - Last, namesakes across articles are told apart, and lone surnames linked to a person
+      of other articles, by their contexts (`evidence.separate_namesakes`; `texts`, article
+      id -> text, give it roles and topics: without them only co-mentions count).
     """
     counts: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
@@ -558,7 +733,7 @@ def refine_mentions(
                 mention = _strip_leading_place(mention, places, vocabulary)
             kept.append(mention)
         out[article_id] = resolve_article(kept)
-    return out
+    return separate_namesakes(out, texts)
 
 
 _AND = re.compile(r"\s+and\s+")
@@ -739,6 +914,71 @@ def _make_group(
     return Group(name, kind, _most_common(labels), spellings, keys)
 
 
+def _plain_name(group: Group) -> str:
+    """The entity's name without what tells it from its namesakes."""
+    return group.name.removesuffix(f" ({group.context})") if group.context else group.name
+
+
+def _label_namesakes(
+    groups: list[Group], members_of: list[list[_Node]], texts: Mapping[str, str] | None
+) -> None:
+    """Give entities that share a name and a kind (namesakes `evidence` kept apart) what
+    tells them apart, in their names: the job written beside them most ("Brown
+    (chancellor)", "Brown (striker)"), and, when that is missing or shared, the name most
+    often written beside them that no namesake shares ("Brown (with Bristol City)"); a
+    number when nothing else differs."""
+    by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for position, group in enumerate(groups):
+        if group.kind in NAME_KINDS:
+            by_name[(group.name, group.kind)].append(position)
+    collisions = [found for found in by_name.values() if len(found) > 1]
+    if not collisions:
+        return
+    in_article: dict[str, Counter[int]] = defaultdict(Counter)
+    for position, nodes in enumerate(members_of):
+        for node in nodes:
+            for article_id, count in node.articles.items():
+                in_article[article_id][position] += count
+    size = [sum(group.spellings.values()) for group in groups]
+    for found in collisions:
+        own = set(fold(groups[found[0]].name).split())
+        company: dict[int, Counter[int]] = {}
+        for position in found:
+            seen: Counter[int] = Counter()
+            articles = {a for node in members_of[position] for a in node.articles}
+            for article_id in articles:
+                for other in in_article[article_id]:
+                    other_group = groups[other]
+                    if other_group.kind not in ("PERSON", "ORG") or other in found:
+                        continue
+                    if not own & set(fold(other_group.name).split()):
+                        seen[other] += 1
+            company[position] = seen
+        for position in found:
+            groups[position].roles = Counter(
+                role
+                for node in members_of[position]
+                for article_id, mention in node.spoken
+                for role in roles_near((texts or {}).get(article_id, ""), mention)
+            )
+        roles = {position: describe(groups[position].roles) for position in found}
+        for number, position in enumerate(
+            sorted(found, key=lambda p: (-size[p], groups[p].name)), start=1
+        ):
+            parts = [roles[position]] if roles[position] else []
+            shared_role = sum(roles[p] == roles[position] for p in found) > 1
+            if not parts or shared_role:
+                others = set().union(*(set(company[p]) for p in found if p != position))
+                mine = [o for o in company[position] if o not in others]
+                if mine:
+                    best = min(mine, key=lambda o: (-company[position][o], -size[o], o))
+                    parts.append(f"with {_plain_name(groups[best])}")
+            context = ", ".join(parts) or str(number)
+            group = groups[position]
+            group.context = context
+            group.name = f"{group.name} ({context})"
+
+
 def _canonical_name(spellings: Counter[str], kind: str, keys: set[str], rules: AliasRules) -> str:
     """The user's first merge spelling, else the most frequent full form."""
     for listed in rules.merge:
@@ -752,6 +992,22 @@ def _canonical_name(spellings: Counter[str], kind: str, keys: set[str], rules: A
     # A country's official name ("Republic of Kazakhstan") never names it over its short name.
     # A title does not make a full name: "Ed Balls" names him, not "Mr Balls".
     candidates = [s for s in spellings if not _OFFICIAL.search(fold(s))] or list(spellings)
+    if kind == "ORG":
+        # A company is named as the news names it: "MCI" written ten times over one "MCI
+        # Inc.", "Qwest" over "Qwest Communications".
+        counts = Counter({fold(s): 0 for s in candidates})
+        for s in candidates:
+            counts[fold(s)] += spellings[s]
+        stems = {strip_company_suffix(fold(s)) for s in candidates}
+        stems = {
+            stem
+            for stem in stems
+            if any(stem != fold(s) and strip_company_suffix(fold(s)) == stem for s in candidates)
+            and counts[stem] >= max(c for k, c in counts.items() if strip_company_suffix(k) == stem)
+        }
+        shorter = [s for s in candidates if fold(s) in stems]
+        if shorter:
+            return min(shorter, key=lambda s: (-spellings[s], len(s), s))
     if kind in NAME_KINDS:
         full = [s for s in candidates if len(strip_titles(s, "PERSON").split()) > 1]
         candidates = full or [s for s in candidates if len(fold(s).split()) > 1] or candidates

@@ -7,6 +7,13 @@ The API the app, the CLI and search use:
     >>> index.for_article("000_55308b7769cb3055")  # [ArticleEntity(entity, mentions)]
     >>> index.find("sauytbay").name               # 'Sayragul Sauytbay'
     >>> index.spellings("Sayragul Sauytbay")      # every spelling seen, for entity: queries
+    >>> EntityIndex.article_alone(ws, "000_…")     # one cached article grouped by itself
+
+The article the user reads goes first: the app writes its id with `want_first` (a small
+file, `wanted.json`, beside the caches); the extraction job reads it between articles
+(`wanted_articles`), runs that article at once (`extract_first` before the other files are
+even read, then `build(first=…, ready=…)`), and says when it is cached, so the reader shows
+its entities, grouped within the article, long before the corpus is grouped.
 
 Two caches under `indexes/entities/`, both disposable:
 
@@ -32,14 +39,21 @@ import sqlite3
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tuireader.core.corpus import Article, paragraph_layout
+from tuireader.core.corpus import (
+    Article,
+    ArticleLoadError,
+    article_id_for,
+    find_article_files,
+    load_article,
+    paragraph_layout,
+)
 from tuireader.core.entities.extract import (
     Lexicon,
     ModelUnavailable,
@@ -64,6 +78,7 @@ from tuireader.core.entities.groups import (
 )
 from tuireader.core.entities.mention import KINDS, NAME_KINDS, Mention
 from tuireader.core.entities.resolve import resolve_article
+from tuireader.core.fileio import atomic_write_text
 from tuireader.core.settings import Settings
 from tuireader.core.sqlite_store import connect, discard
 
@@ -73,11 +88,23 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int, str], None]
 NER_FILE = "ner.sqlite"
 INDEX_FILE = "index.sqlite"
+WANTED_FILE = "wanted.json"  # articles the user has open: extracted first (`want_first`)
+MAX_WANTED = 8
 NER_SCHEMA = 1  # bump when the ner.sqlite row format changes; older rows are then ignored
 # Part of the index fingerprint, with the source of the modules that clean and group (so a
 # code change regroups from ner.sqlite, without NER); bump for changes made elsewhere.
 INDEX_VERSION = 1
-_GROUPING_MODULES = ("index.py", "extract.py", "groups.py", "mention.py", "resolve.py", "types.py")
+_GROUPING_MODULES = (
+    "index.py",
+    "extract.py",
+    "groups.py",
+    "mention.py",
+    "resolve.py",
+    "types.py",
+    "evidence.py",
+    "normalise.py",
+)
+FEW_ARTICLES = 32  # loads of this many articles or fewer read only their rows of ner.sqlite
 COMMIT_EVERY = 100  # articles per transaction: an interrupted build keeps most of its work
 KIND_NAMES = {
     "PERSON": "people",
@@ -169,12 +196,18 @@ class EntityIndex:
         model: str | None = None,
         n_process: int | None = None,
         batch_size: int = 64,
+        first: Callable[[], Collection[str]] | None = None,
+        ready: Callable[[str], None] | None = None,
     ) -> EntityIndex:
         """Run NER on the articles the cache lacks, store the results, and group.
 
         `progress(done, total, article_id)` is called per article that goes through NER.
         `nlp` replaces the spaCy pipeline (tests); `model` names it in the cache (default:
         settings' spacy_model); `n_process` None chooses worker processes for large jobs.
+        `first()` names the articles wanted now (the one the user reads, see
+        `wanted_articles`): they go through NER before the rest, and `ready(article_id)` is
+        called once each one's results are in the cache, so `article_alone` can show them
+        long before the corpus is grouped.
         When the model cannot be loaded the index holds what the cache has, `problems` says
         how to enable entities and `missing` lists the articles left out; nothing raises.
         """
@@ -189,6 +222,24 @@ class EntityIndex:
         raw, problems = store.load(model, articles, checksums)
         todo = [a for a in articles if a.id not in raw]
         extracted = 0
+        batch: list[tuple[str, list[RawEntity]]] = []
+        announced: set[str] = set()
+
+        def announce() -> None:
+            """Tell `ready` about wanted articles whose results are known, stored first."""
+            if first is None or ready is None:
+                return
+            news = [i for i in first() if i in raw and i not in announced]
+            if not news:
+                return
+            if batch:
+                problems.extend(store.store(model, batch))
+                batch.clear()
+            for article_id in news:
+                announced.add(article_id)
+                ready(article_id)
+
+        announce()  # wanted articles the cache already has
         if todo:
             if nlp is None:
                 try:
@@ -198,16 +249,21 @@ class EntityIndex:
             if nlp is not None:
                 words = sum(len(a.text.split()) for a in todo)
                 processes = n_process or choose_n_process(words)
-                batch: list[tuple[str, list[RawEntity]]] = []
                 for article, found in run_ner(
-                    nlp, todo, batch_size=batch_size, n_process=processes, progress=progress
+                    nlp,
+                    todo,
+                    batch_size=batch_size,
+                    n_process=processes,
+                    progress=progress,
+                    first=first,
                 ):
                     raw[article.id] = found
                     batch.append((checksums[article.id], found))
                     extracted += 1
                     if len(batch) >= COMMIT_EVERY:
                         problems.extend(store.store(model, batch))
-                        batch = []
+                        batch.clear()
+                    announce()
                 problems.extend(store.store(model, batch))
         problems.extend(store.prune(set(checksums.values())))
         index = cls.from_raw(articles, raw, model, rules)
@@ -243,6 +299,24 @@ class EntityIndex:
         return index
 
     @classmethod
+    def article_alone(cls, workspace: Workspace, article_id: str) -> EntityIndex | None:
+        """One article's entities grouped within that article alone, from the NER cache (no
+        spaCy): what the reader shows while the rest of the corpus is extracted. A surname
+        already resolves to the full name the article gives it; merges with other articles'
+        spellings wait for the whole index. None when the cache has no results for it yet.
+        """
+        article = workspace.articles.get(article_id)
+        if article is None:
+            return None
+        model = Settings.load().spacy_model
+        raw, _problems = NerStore(workspace.indexes_dir / "entities").load(
+            model, [article], {article.id: article.checksum}, read_only=True
+        )
+        if article.id not in raw:
+            return None
+        return cls.from_raw([article], raw, model, load_alias_rules(workspace.root))
+
+    @classmethod
     def from_raw(
         cls,
         articles: Sequence[Article],
@@ -272,9 +346,10 @@ class EntityIndex:
         on synthetic mentions. With `articles`, missed mentions are added from their text."""
         rules = rules or AliasRules()
         vocabulary = frozenset(lowercase_words(articles)) if articles else frozenset()
-        mentions = refine_mentions(mentions, vocabulary)
-        # The texts give the type votes their cues ("in Bishkek", "Gazprom Ltd").
+        # The texts give the type votes their cues ("in Bishkek", "Gazprom Ltd") and
+        # namesakes their contexts (the job beside a name, the names around it).
         texts = {a.id: a.text for a in articles} if articles else None
+        mentions = refine_mentions(mentions, vocabulary, texts=texts)
         groups, positions = group_mentions(mentions, rules, vocabulary, texts=texts)
         if articles:
             mentions = _add_missed_mentions(articles, mentions, groups, positions)
@@ -386,6 +461,15 @@ class EntityIndex:
         entity = self.find(name)
         return list(entity.aliases) if entity else []
 
+    def mentions_by_entity(self) -> list[dict[str, list[Mention]]]:
+        """Per entity (in `entities` order): article id -> its mentions there, in text
+        order. One pass over every article's mentions (for `tuireader entities --json`)."""
+        found: list[dict[str, list[Mention]]] = [{} for _ in self.entities]
+        for article_id, placed in self.placed_mentions():
+            for position, mention in placed:
+                found[position].setdefault(article_id, []).append(mention)
+        return found
+
     def placed_mentions(self) -> Iterator[tuple[str, _Placed]]:
         """(article id, [(entity position, mention)]) for every article (writing the index)."""
         if self._reader is not None:
@@ -413,6 +497,76 @@ def connect_search(workspace: Workspace) -> None:
     module only at the first entity: query).
     """
     workspace.use_entity_spellings(partial(entity_spellings, workspace))
+
+
+def extract_first(
+    workspace: Workspace, nlp: NerPipeline, article_ids: Collection[str], model: str
+) -> tuple[list[str], int]:
+    """NER for these articles (the ones open in the app) before the workspace's articles
+    are read: each file is found and read alone (reading 2,000 files takes seconds, more
+    than the model takes on one article), run through the model unless the cache has it,
+    and stored. The ids now in the cache (`EntityIndex.build` then finds them there) and how
+    many of them the model ran on."""
+    wanted = set(article_ids)
+    if not wanted:
+        return [], 0
+    seeds = workspace.seeds_dir
+    found = find_article_files(seeds, workspace.root)  # the workspace's rules for links
+    articles = []
+    for path in found.paths:
+        if article_id_for(path, seeds) in wanted:
+            try:
+                articles.append(load_article(path, seeds, workspace.catalog))
+            except ArticleLoadError:
+                continue  # the whole build reports it
+    store = NerStore(workspace.indexes_dir / "entities")
+    checksums = {a.id: a.checksum for a in articles}
+    cached, _problems = store.load(model, articles, checksums)
+    todo = [a for a in articles if a.id not in cached]
+    extracted = 0
+    for article, raw in run_ner(nlp, todo, n_process=1):
+        if not store.store(model, [(checksums[article.id], raw)]):  # no problems: stored
+            cached[article.id] = raw
+            extracted += 1
+    return [a.id for a in articles if a.id in cached], extracted
+
+
+def want_first(workspace: Workspace, article_ids: Sequence[str]) -> None:
+    """Ask the extraction running now (or the next one) to do these articles before the
+    rest: the app calls it when the user opens an article. A small file in the entity
+    cache folder, because the extraction runs in another process; failing to write it
+    only loses the head start."""
+    ids = list(dict.fromkeys(article_ids))[:MAX_WANTED]
+    with suppress(OSError):
+        atomic_write_text(_wanted_path(workspace), json.dumps(ids))
+
+
+def wanted_articles(workspace: Workspace) -> Callable[[], frozenset[str]]:
+    """What `want_first` asked for, read again whenever the file changes (a stat per call,
+    so an extraction can ask between articles)."""
+    path = _wanted_path(workspace)
+    seen: list[Any] = [None, frozenset()]
+
+    def wanted() -> frozenset[str]:
+        try:
+            stamp = path.stat()
+            key = (stamp.st_mtime_ns, stamp.st_size, stamp.st_ino)
+        except OSError:
+            return frozenset()
+        if key != seen[0]:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = []
+            ids = data if isinstance(data, list) else []
+            seen[:] = [key, frozenset(str(i) for i in ids[:MAX_WANTED])]
+        return seen[1]
+
+    return wanted
+
+
+def _wanted_path(workspace: Workspace) -> Path:
+    return workspace.indexes_dir / "entities" / WANTED_FILE
 
 
 def _inputs(
@@ -646,12 +800,14 @@ class NerStore:
         for article in articles:
             wanted.setdefault(checksums[article.id], []).append(article)
         found: dict[str, list[RawEntity]] = {}
+        query = "SELECT checksum, data FROM ner WHERE model = ? AND schema = ?"
+        parameters: list[Any] = [model, NER_SCHEMA]
+        if 0 < len(wanted) <= FEW_ARTICLES:  # one article (the one open): not every row
+            query += f" AND checksum IN ({', '.join('?' * len(wanted))})"
+            parameters.extend(wanted)
         try:
             with self._open(read_only) as db:
-                rows = db.execute(
-                    "SELECT checksum, data FROM ner WHERE model = ? AND schema = ?",
-                    (model, NER_SCHEMA),
-                ).fetchall()
+                rows = db.execute(query, parameters).fetchall()
         except sqlite3.Error as error:
             if read_only:
                 return {}, [f"entity cache cannot be read ({error}); run `tuireader entities`"]

@@ -29,4 +29,6 @@ class Mention:
     paragraph: int  # 1-based paragraph number
     ref: str = ""
     """The folded full name this mention stands for in its article ("Mr Blair" -> "tony
-    blair"), set by `resolve.resolve_article`; "" when it stands for itself."""
+    blair"), set by `resolve.resolve_article`; "" when it stands for itself. Across articles
+    `evidence.separate_namesakes` may add a cluster number after `evidence.CLUSTER_MARK`
+    (one of several people of that name) or link a lone surname to a full name."""

@@ -125,8 +125,11 @@ def article_marker(article_id: str) -> str:
     return f"<!-- article: {article_id} -->"
 
 
-def pandoc_citation(key: str, paragraph: int | None) -> str:
-    """A pandoc citation with a paragraph locator: [@key, para. 3]."""
+def pandoc_citation(key: str, paragraph: int | None, page: int | None = None) -> str:
+    """A pandoc citation with its locator: [@key, p. 12] for a paged source (a PDF),
+    else [@key, para. 3]."""
+    if page:
+        return f"[@{key}, p. {page}]"
     return f"[@{key}, para. {paragraph}]" if paragraph else f"[@{key}]"
 
 
@@ -150,7 +153,7 @@ def markdown_block(item: QuoteItem, record: Record | None = None, stale: bool = 
     if notice:
         lines += [f"**{escape_markdown(notice)}.**", ""]
     lines.append(_blockquote(escape_markdown(item.exact)))
-    lines += ["", pandoc_citation(item.key, item.paragraph)]
+    lines += ["", pandoc_citation(item.key, item.paragraph, item.page)]
     link = passage_line(item, record, markdown=True)
     if link:
         lines += ["", link]

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tuireader.core.annotations.anchoring import CONTEXT_CHARS
-from tuireader.core.annotations.locators import anchor_locator
+from tuireader.core.annotations.locators import anchor_locator, page_at
 from tuireader.core.export import documents, references, web_annotation
 from tuireader.core.export.citations import catalog_key_overrides, csl_record
 from tuireader.core.export.keys import KeyBook
@@ -209,6 +209,7 @@ def check_quote(
     target = annotation.target
     status, score, exact = "orphaned", 0.0, target.exact
     paragraph: int | None = None  # the locator ("para. N"): none for an orphan
+    page: int | None = None  # the page of the original ("p. N"), for an imported PDF
     prefix, suffix, start, end = target.prefix, target.suffix, None, None
     if article is not None:
         if locate is None:
@@ -218,6 +219,7 @@ def check_quote(
         anchor = locate(annotation, article)
         status, score = anchor.status, anchor.score
         paragraph = anchor_locator(article, anchor)
+        page = page_at(article.meta.pages, anchor.start)
         if anchor.status == "anchored" and anchor.start is not None and anchor.end is not None:
             start, end = anchor.start, anchor.end
             exact = article.text[start:end]
@@ -229,6 +231,7 @@ def check_quote(
         key=key,
         exact=exact,
         paragraph=paragraph,
+        page=page,
         note=annotation.note,
         tags=list(annotation.tags),
         label=annotation.label,
@@ -410,7 +413,10 @@ def _formatted(
     ids = list(reference_ids) if reference_ids is not None else selection.cited_article_ids()
     records = selection.records_for(ids)
     requests = [
-        CiteRequest(item.key, str(item.paragraph) if item.paragraph else None) for item in items
+        CiteRequest(item.key, str(item.page), "page")
+        if item.page
+        else CiteRequest(item.key, str(item.paragraph) if item.paragraph else None)
+        for item in items
     ]
     result = format_citations(records, requests, style or default_style(), "text")
     return _Formatted(

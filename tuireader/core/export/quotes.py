@@ -25,6 +25,18 @@ class QuoteItem:
     end: int | None = None
     created: str = ""  # ISO 8601 UTC, as stored
     updated: str = ""
+    page: int | None = None
+    """The page of the original the quote begins on, for an article imported from a PDF
+    (`annotations.locators.page_at`); when set it is cited ("p. 12") instead of the
+    paragraph."""
+
+    @property
+    def locator_text(self) -> str | None:
+        """Where the quote is, as a citation says it: "p. 12" (paged source), "para. 3",
+        or None when neither is known."""
+        if self.page:
+            return f"p. {self.page}"
+        return f"para. {self.paragraph}" if self.paragraph else None
 
     @property
     def verified(self) -> bool:

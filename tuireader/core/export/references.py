@@ -54,14 +54,14 @@ def quotes_by_key(quotes: Iterable[QuoteItem]) -> dict[str, list[QuoteItem]]:
 
 def quote_text(item: QuoteItem) -> str:
     """One quote as a note a reader of the reference manager can use: the quote, where it is
-    (“…” (para. 8)), then its note; a quote that could not be verified says so first. One
-    line: RIS and BibTeX fields cannot hold line breaks."""
+    (“…” (para. 8), or (p. 12) for a PDF), then its note; a quote that could not be verified
+    says so first. One line: RIS and BibTeX fields cannot hold line breaks."""
     parts = []
     if not item.verified:
         parts.append(item.unverified_notice + ":")
     parts.append(f"“{item.exact}”")
-    if item.paragraph:
-        parts.append(f"(para. {item.paragraph})")
+    if item.locator_text:
+        parts.append(f"({item.locator_text})")
     text = " ".join(parts)
     if item.note.strip():
         text += f". Note: {item.note}"

@@ -13,20 +13,27 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
 from tuireader.core.corpus import Article, paragraph_layout
 from tuireader.core.names import author_names
+from tuireader.core.search.analysis import WORD_PATTERN, text_analyzer
+from tuireader.core.text import starts_sentence
 
 # Bump when the schema or the analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 2
+# 3: folded accents, compounds, Porter2 stems and the `names` field (spelling variants).
+SCHEMA_VERSION = 3
 TEXT_FIELDS = ("body", "title")
+# The capitalised words of each paragraph that do not open a sentence: how often a term is
+# written as a name (its document frequency here against the body's) tells spelling
+# variants of a name from other words (variants.py). Not searchable from a query.
+NAMES_FIELD = "names"
 
 
 def build_schema() -> Schema:
     """The index schema: paragraph documents plus one bookkeeping document per article."""
-    stemming = StemmingAnalyzer()
+    stemming = text_analyzer()
     return Schema(
         uid=ID(unique=True, stored=True),  # "<doc_id>#<paragraph>" or "<doc_id>#article"
         doc_id=ID(stored=True),
@@ -37,7 +44,18 @@ def build_schema() -> Schema:
         source=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
         date=DATETIME(),
         body=TEXT(analyzer=stemming, stored=True),
+        names=TEXT(analyzer=stemming, phrase=False),
         checksum=STORED(),
+    )
+
+
+def capitalised_words(text: str) -> str:
+    """The words of `text` written with a capital that do not open a sentence (names,
+    mostly), space-separated: the `names` field of a paragraph."""
+    return " ".join(
+        found.group()
+        for found in WORD_PATTERN.finditer(text)
+        if found.group()[0].isupper() and not starts_sentence(text, found.start())
     )
 
 
@@ -85,4 +103,5 @@ def article_documents(article: Article) -> Iterable[dict[str, Any]]:
             "kind": "para",
             "para": paragraph.number,
             "body": paragraph.text,
+            NAMES_FIELD: capitalised_words(paragraph.text),
         }

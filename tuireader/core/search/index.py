@@ -11,12 +11,19 @@ such as `date:[2018 to 2019]`) and `entity:"Name"`.
 Two ways to search: `search` gives the flat list of matching paragraphs, `search_articles`
 the matching articles, each with its best passages (`by_article.py`). Totals never count the
 per-article bookkeeping documents.
+
+Spelling is forgiven in the analyzer (accents, apostrophes, compounds, Porter2 stems:
+analysis.py) and, unless `exact`, by variants of names and a "did you mean" learned from the
+corpus (variants.py, spelling.py), whose tables are written beside the index with each
+commit so a search never reads the whole lexicon. Wildcards, ranges and phrases are bounded
+(query_syntax.py): a pathological query gets a QueryError, never a hang.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -26,7 +33,7 @@ from typing import Any, TypeVar
 from whoosh.fields import Schema
 from whoosh.qparser import QueryParser
 from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.query import Query, Term
+from whoosh.query import And, MultiTerm, Not, Or, Query, Term
 
 from tuireader.core.corpus import Article, clean_for_display
 from tuireader.core.search.by_article import (
@@ -42,7 +49,14 @@ from tuireader.core.search.documents import (
     build_schema,
     index_fingerprint,
 )
-from tuireader.core.search.query_syntax import QueryError, check_query_syntax, rewrite_entity_terms
+from tuireader.core.search.query_syntax import (
+    MAX_EXPANDED_TERMS,
+    QueryError,
+    check_query_syntax,
+    expansion_error,
+    only_negative_error,
+    rewrite_entity_terms,
+)
 from tuireader.core.search.results import (
     ArticleHit,
     ArticleResults,
@@ -51,6 +65,7 @@ from tuireader.core.search.results import (
     SearchResults,
 )
 from tuireader.core.search.snippets import make_snippet, token_spans
+from tuireader.core.search.spelling import did_you_mean
 from tuireader.core.search.storage import (
     READ_ERRORS,
     UNUSABLE,
@@ -61,7 +76,7 @@ from tuireader.core.search.storage import (
     build_in_memory,
     toc_generation,
 )
-from tuireader.core.search.variants import VariantFinder, expand_with_variants
+from tuireader.core.search.variants import SpellingTables, expand_with_variants
 from tuireader.core.text import plural
 
 __all__ = [
@@ -107,7 +122,7 @@ class SearchIndex:
         self._memory: Any = None  # the in-memory index of a read-only workspace, if built
         self._searcher: Any = None
         self._searcher_state: tuple[int, int, int] | None = None
-        self._variants: VariantFinder | None = None
+        self._spelling: SpellingTables | None = None
         self._bookkeeping_docs: set[int] | None = None
         self._lock = threading.RLock()  # one searcher shared by the app's worker threads
 
@@ -386,6 +401,18 @@ class SearchIndex:
             with contextlib.suppress(Exception):
                 writer.cancel()
             raise
+        self._save_spelling(index)
+
+    @staticmethod
+    def _save_spelling(index: Any) -> None:
+        """Store the spelling tables beside the index just committed (an index in memory
+        has none on disk: they are computed when first searched)."""
+        folder = getattr(index.storage, "folder", None)
+        if not folder:  # Whoosh's RamStorage has folder "": Path("") would be the cwd
+            return
+        with index.reader() as reader:
+            tables = SpellingTables.build(reader, toc_generation(Path(folder)))
+        tables.save(Path(folder))
 
     def _refresh_searcher(self) -> None:
         """Drop the searcher and the handles cached with it; the next read opens afresh."""
@@ -398,7 +425,7 @@ class SearchIndex:
             self._searcher = None
         self._searcher_state = None
         self._index = None
-        self._variants = None
+        self._spelling = None
         self._bookkeeping_docs = None
 
     # ----------------------------------------------------------------------------- searching
@@ -416,6 +443,8 @@ class SearchIndex:
         errors = [node for node in parsed.leaves() if type(node).__name__ == "ErrorQuery"]
         if errors:
             raise QueryError("cannot understand part of the query (check dates and ranges)")
+        if _only_negative(parsed):
+            raise only_negative_error()
         return parsed
 
     def _get_searcher(self) -> Any:
@@ -429,18 +458,55 @@ class SearchIndex:
             self._searcher_state = state
         return self._searcher
 
-    def _variant_finder(self, searcher: Any) -> VariantFinder:
-        if self._variants is None:
-            self._variants = VariantFinder(
-                {name: [t.decode() for t in searcher.lexicon(name)] for name in TEXT_FIELDS}
-            )
-        return self._variants
+    def _tables(self, searcher: Any) -> SpellingTables:
+        """The spelling tables of the index searched: read from the folder (written with
+        the index), else computed from the index (in memory, or written by an older
+        tuireader) and kept for this searcher."""
+        if self._spelling is None:
+            tables = None
+            if self._memory is None:
+                generation = self._searcher_state[0] if self._searcher_state else -1
+                tables = SpellingTables.load(self.folder, generation)
+            self._spelling = tables or SpellingTables.build(searcher.reader(), -1)
+        return self._spelling
+
+    def _check_expansion(self, parsed: Query, messages: list[str]) -> None:
+        """QueryError when the query's wildcards and ranges over words expand to more than
+        MAX_EXPANDED_TERMS index terms (counted lazily, so the check stops there)."""
+
+        def count() -> tuple[str, int] | None:
+            reader = self._get_searcher().reader()
+            total = 0
+            for leaf in parsed.leaves():
+                if not isinstance(leaf, MultiTerm) or leaf.field() == "date":
+                    continue
+                left = MAX_EXPANDED_TERMS + 1 - total
+                total += sum(1 for _ in itertools.islice(leaf._btexts(reader), left))
+                if total > MAX_EXPANDED_TERMS:
+                    return str(leaf), total
+            return None
+
+        # Counted inside `_reading` (a read of the index) but raised outside it: QueryError
+        # is a ValueError, which `_reading` would take for damage.
+        if not any(isinstance(leaf, MultiTerm) for leaf in parsed.leaves()):
+            return
+        too_many = self._reading(count, messages)
+        if too_many:
+            raise expansion_error(*too_many)
+
+    @staticmethod
+    def _in_corpus(searcher: Any) -> Callable[[str, str], bool]:
+        """Whether the index holds a term in a field (a term it lacks gets the names its
+        spelling relates to as variants)."""
+        reader = searcher.reader()
+        return lambda fieldname, term: bool(reader.doc_frequency(fieldname, term))
 
     def search(self, query: str, limit: int = 10, exact: bool = False) -> SearchResults:
         """Ranked paragraph hits; close spellings of query terms match too unless `exact`.
         A repair made on the way is reported in the results' `messages`."""
         parsed = self.parse(query)
         messages: list[str] = []
+        self._check_expansion(parsed, messages)
         results = self._reading(lambda: self._search(query, parsed, limit, exact), messages)
         results.messages = messages
         return results
@@ -455,9 +521,11 @@ class SearchIndex:
         hits = [self._hit(hit, termset, variant=False) for hit in results]
         total = self._count_paragraphs(searcher, parsed, not_paragraphs)
         variants: dict[str, list[str]] = {}
+        suggestions: list[str] = []
         if not exact:
+            tables = self._tables(searcher)
             expanded, variants = expand_with_variants(
-                parsed, self._variant_finder(searcher), TEXT_FIELDS
+                parsed, tables, TEXT_FIELDS, self._in_corpus(searcher)
             )
             if variants:
                 excluded = not_paragraphs | set(results.docs())
@@ -468,7 +536,8 @@ class SearchIndex:
                 total += len(set(variant_results.docs()) - excluded)
                 termset |= self._query_terms(expanded, searcher)
                 hits += [self._hit(hit, termset, variant=True) for hit in variant_results]
-        return SearchResults(query, total, hits[:limit], exact, variants)
+            suggestions = did_you_mean(query, parsed, searcher, tables, total)
+        return SearchResults(query, total, hits[:limit], exact, variants, suggestions=suggestions)
 
     @staticmethod
     def _count_paragraphs(searcher: Any, parsed: Query, masked: set[int]) -> int:
@@ -490,6 +559,7 @@ class SearchIndex:
         the results' `messages`."""
         parsed = self.parse(query)
         messages: list[str] = []
+        self._check_expansion(parsed, messages)
         results = self._reading(
             lambda: self._search_articles(query, parsed, limit, exact, passages), messages
         )
@@ -504,13 +574,19 @@ class SearchIndex:
         variants: dict[str, list[str]] = {}
         if not exact:
             widened, variants = expand_with_variants(
-                parsed, self._variant_finder(searcher), TEXT_FIELDS
+                parsed, self._tables(searcher), TEXT_FIELDS, self._in_corpus(searcher)
             )
         ranking = ArticleRanking(searcher, sorted(self._article_docnums(searcher)))
         ranked = ranking.run(parsed, widened if variants else None)
         terms = self._query_terms(parsed, searcher)
         variant_terms = terms | self._query_terms(widened, searcher) if variants else terms
         title_terms = self._query_terms(in_title(widened), searcher, (TITLE_FIELD,))
+        suggestions: list[str] = []
+        if not exact:
+            passages_found = sum(len(article.passages) for article in ranked)
+            suggestions = did_you_mean(
+                query, parsed, searcher, self._tables(searcher), passages_found or len(ranked)
+            )
         return ArticleResults(
             query=query,
             total_articles=len(ranked),
@@ -522,6 +598,7 @@ class SearchIndex:
             exact=exact,
             metadata_only=ranking.metadata_only,
             variants=variants,
+            suggestions=suggestions,
         )
 
     def _article_docnums(self, searcher: Any) -> set[int]:
@@ -561,18 +638,28 @@ class SearchIndex:
         """Character spans of the words in `text` that the query matches (for highlighting
         hits in the reader), including close spellings unless `exact`."""
         parsed = self.parse(query)
+        self._check_expansion(parsed, [])
 
         def terms() -> set[str]:
             searcher = self._get_searcher()
             termset = self._query_terms(parsed, searcher)
             if not exact:
                 expanded, _ = expand_with_variants(
-                    parsed, self._variant_finder(searcher), TEXT_FIELDS
+                    parsed, self._tables(searcher), TEXT_FIELDS, self._in_corpus(searcher)
                 )
                 termset |= self._query_terms(expanded, searcher)
             return termset
 
         return token_spans(text, self._reading(terms, []))
+
+
+def _only_negative(query: Query) -> bool:
+    """Whether the query only excludes (NOT a, or an AND/OR of such parts)."""
+    if isinstance(query, Not):
+        return True
+    if isinstance(query, And | Or) and query.subqueries:
+        return all(_only_negative(sub) for sub in query.subqueries)
+    return False
 
 
 @functools.cache

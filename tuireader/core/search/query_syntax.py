@@ -8,6 +8,11 @@ A query is also bounded in length and in words before anything else looks at it:
 parser and the checks here grow faster than linearly with the query (10,000 `date:2019`
 terms took 19 s), and no one types a query of a thousand characters. The bounds are far
 above any real query yet keep the worst one to milliseconds.
+
+Wildcards are bounded too: a wildcard word needs MIN_WILDCARD_PREFIX letters before its
+first `*` or `?` (`*` alone listed every paragraph of the BBC corpus in 17 s, `**` took
+ten minutes), and `SearchIndex` refuses a query whose wildcards and ranges expand to more
+than MAX_EXPANDED_TERMS index terms in all (`expansion_error`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,20 @@ FIELDS = ("title", "author", "source", "date", "entity", "body")
 # message saying so, before it is parsed.
 MAX_QUERY_CHARS = 1_000
 MAX_QUERY_TERMS = 100
+MIN_WILDCARD_PREFIX = 2
+# Whoosh matches a phrase word by word, in time growing with its length (a 60-word phrase
+# of one common word took 1.3 s on the BBC corpus): a phrase is bounded in words, and so
+# are all the phrases of a query together.
+MAX_PHRASE_WORDS = 20
+# Whoosh's parser is recursive: 400 nested parentheses took 0.9 s to parse and search.
+MAX_NESTING = 20
+MAX_PHRASES_WORDS = 40
+# Whoosh checks every expanded term against every matching paragraph to report matched
+# terms, so the cost grows with terms x paragraphs: five short prefixes (gov* OR ele* OR
+# pri* OR min* OR eco*, 142 terms, 3,334 paragraphs) took 4.2 s on the BBC corpus (load 9
+# on 2 cores), two of them (31 terms) 0.6 s.
+MAX_EXPANDED_TERMS = 100
+_WILDCARD_WORD = re.compile(r"[^\s()\[\]{}\"]*[*?][^\s()\[\]{}\"]*")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
 _DATE_TERM = re.compile(r"date:(\[[^\]]*\]|\S+)", re.IGNORECASE)
@@ -67,6 +86,10 @@ def check_query_syntax(query: str) -> None:
             depth += (char == opening) - (char == closing)
             if depth < 0:
                 break
+            if depth > MAX_NESTING:
+                raise QueryError(
+                    f"The query nests {name} too deeply (at most {MAX_NESTING} levels)."
+                )
         if depth != 0:
             raise QueryError(f"Unbalanced {name}: each {opening} needs a matching {closing}.")
     for match in _FIELD_PREFIX.finditer(bare):
@@ -79,8 +102,50 @@ def check_query_syntax(query: str) -> None:
         if not rest.strip() or rest[:1].isspace():
             raise QueryError(f"{name}: needs a value right after the colon.")
     _check_dates(bare)
+    _check_wildcards(query)
+    _check_phrases(query)
     words = re.findall(r"[()]|[^\s()]+", bare)
     _check_operators([w for w in words if w.strip()])
+
+
+def _check_wildcards(query: str) -> None:
+    """A wildcard word (outside or inside a phrase) starts with MIN_WILDCARD_PREFIX letters
+    or digits before its first * or ?, after any field prefix."""
+    for match in _WILDCARD_WORD.finditer(query):
+        word = match.group().rpartition(":")[2].lstrip("+-")
+        literal = re.split(r"[*?]", word, maxsplit=1)[0]
+        if sum(ch.isalnum() for ch in literal) < MIN_WILDCARD_PREFIX:
+            raise QueryError(
+                f"{match.group()}: a wildcard needs at least {MIN_WILDCARD_PREFIX} letters "
+                "before * or ? (such as camp*)."
+            )
+
+
+def _check_phrases(query: str) -> None:
+    """A phrase has at most MAX_PHRASE_WORDS words, the query's phrases MAX_PHRASES_WORDS."""
+    total = 0
+    for phrase in re.findall(r"\"([^\"]*)\"", query):
+        words = len(phrase.split())
+        total += words
+        if words > MAX_PHRASE_WORDS or total > MAX_PHRASES_WORDS:
+            raise QueryError(
+                f"A phrase can have at most {MAX_PHRASE_WORDS} words, and the phrases of a "
+                f"query {MAX_PHRASES_WORDS} together. Shorten the phrase."
+            )
+
+
+def only_negative_error() -> QueryError:
+    """The error for a query that only says what not to find (NOT blair): it would list
+    nearly every paragraph."""
+    return QueryError("NOT needs something to search for as well, such as: camps NOT blair.")
+
+
+def expansion_error(word: str, count: int) -> QueryError:
+    """The error for a query whose wildcards or ranges match too many index terms."""
+    return QueryError(
+        f"{word} matches too many words ({count:,}+; at most {MAX_EXPANDED_TERMS:,} are "
+        "searched). Type more letters before the * or ?."
+    )
 
 
 def _check_dates(query: str) -> None:

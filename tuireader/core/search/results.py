@@ -88,6 +88,7 @@ class SearchResults:
     exact: bool
     variants: dict[str, list[str]] = field(default_factory=dict)  # term -> close spellings used
     messages: list[str] = field(default_factory=list)  # what the index did on the way (repairs)
+    suggestions: list[str] = field(default_factory=list)  # "did you mean" queries, best first
 
     def to_dict(self) -> dict[str, Any]:
         """The results as plain data (the `search --json` shape)."""
@@ -97,6 +98,7 @@ class SearchResults:
             "total": self.total,
             "exact": self.exact,
             "variants": self.variants,
+            "suggestions": self.suggestions,
             "messages": self.messages,
             "hits": [hit.to_dict() for hit in self.hits],
         }
@@ -144,6 +146,7 @@ class ArticleResults:
     metadata_only: bool  # the query names no words of the text (author:, title:, ...)
     variants: dict[str, list[str]] = field(default_factory=dict)  # term -> spellings used
     messages: list[str] = field(default_factory=list)  # what the index did on the way
+    suggestions: list[str] = field(default_factory=list)  # "did you mean" queries, best first
 
     def to_dict(self) -> dict[str, Any]:
         """The results as plain data (the `search --json` shape, documented in
@@ -157,6 +160,7 @@ class ArticleResults:
             "exact": self.exact,
             "metadata_only": self.metadata_only,
             "variants": self.variants,
+            "suggestions": self.suggestions,
             "messages": self.messages,
             "articles": [article.to_dict() for article in self.articles],
         }

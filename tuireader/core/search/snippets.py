@@ -8,15 +8,15 @@ spans, never by counting the spans inside each candidate window.
 
 from __future__ import annotations
 
-from whoosh.analysis import StemmingAnalyzer
-from whoosh.analysis.tokenizers import default_pattern
+from tuireader.core.search.analysis import WORD_PATTERN, text_analyzer
 
 # Words are found with the analyzer's own tokenizer pattern, and each distinct word is
-# analysed once (lowercase and stem act on one token at a time, so a word's form does not
-# depend on its neighbours). A long paragraph repeats its words: this is ~8x faster than
-# running the analyzer over the whole text.
-_WORD = default_pattern
-_ANALYZER = StemmingAnalyzer(expression=_WORD, stoplist=None)
+# analysed once (fold, lowercase, compound parts and stem act on one word at a time, so a
+# word's forms do not depend on its neighbours). A long paragraph repeats its words: this
+# is ~8x faster than running the analyzer over the whole text. A word matches when any of
+# its index forms does ("e-mail" is email, e and mail), so highlights stay on the text.
+_WORD = WORD_PATTERN
+_ANALYZER = text_analyzer(stoplist=None)
 SNIPPET_WIDTH = 200
 
 

@@ -43,15 +43,17 @@ import struct
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import filelock
 from whoosh import index as whoosh_index
 from whoosh import reading as whoosh_reading
 from whoosh.fields import Schema
 from whoosh.filedb import filestore, filetables
 
 from tuireader.core.fileio import atomic_write_text
+
+if TYPE_CHECKING:
+    import filelock
 
 # What reading a damaged, truncated or vanished index raises (see the module docstring).
 # ValueError covers UnicodeDecodeError; OSError covers FileNotFoundError and EIO.
@@ -220,6 +222,10 @@ class IndexFolder:
     def write_lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         """Hold the writers' lock. ReadOnlyFolder when the lock file cannot be created;
         SearchIndexError when another process holds it for longer than `timeout`."""
+        # Imported here: only writers lock, and filelock's import (it brings asyncio) is a
+        # tenth of what a search process spends importing.
+        import filelock
+
         try:
             self.folder.parent.mkdir(parents=True, exist_ok=True)
             if self._lock is None:
@@ -289,17 +295,41 @@ class IndexFolder:
     def write_record(self, folder: Path | None = None) -> None:
         """Record the schema version, generation and files of the index just committed."""
         folder = folder or self.folder
+        # Whoosh writes a segment file once and never again, so a file the last record
+        # lists with the same size and time keeps its digest: an update that adds one small
+        # segment digests that segment, not the whole index again (150 MB on BBC ×10).
+        known = _recorded_files(folder)
         files: dict[str, list[Any]] = {}
         for entry in os.scandir(folder):
             if _INDEX_FILE.match(entry.name) and entry.is_file(follow_symlinks=False):
                 info = entry.stat(follow_symlinks=False)
-                files[entry.name] = [info.st_size, info.st_mtime_ns, _digest(Path(entry.path))]
+                stamp = [info.st_size, info.st_mtime_ns]
+                previous = known.get(entry.name)
+                if previous is not None and previous[:2] == stamp:
+                    digest = previous[2]
+                else:
+                    digest = _digest(Path(entry.path))
+                files[entry.name] = [*stamp, digest]
         record = {
             "schema_version": self.schema_version,
             "generation": toc_generation(folder),
             "files": files,
         }
         atomic_write_text(folder / RECORD_NAME, json.dumps(record, sort_keys=True))
+
+
+def _recorded_files(folder: Path) -> dict[str, list[Any]]:
+    """The files the folder's record lists, name -> [size, mtime_ns, digest]; empty when
+    there is no readable record."""
+    try:
+        record = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+        files = record["files"]
+        return {
+            str(name): [int(size), int(mtime_ns), str(digest)]
+            for name, (size, mtime_ns, digest) in files.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def build_in_memory(schema: Schema, fill: Callable[[Any], None]) -> Any:

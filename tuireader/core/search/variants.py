@@ -1,83 +1,331 @@
-"""Spelling variants: a query term also matches close spellings present in the corpus.
+"""Spelling variants and "did you mean", learned from the corpus's own vocabulary.
 
-Transliterated names are spelled many ways (Uyghur/Uighur, Abdrakhmanov/Abdurakhmanov). A
-variant is a corpus term of similar length, same first letter, high normalised Levenshtein
-similarity and not a mere prefix extension (which would be another inflection or word).
+**Variants.** A name transliterated from another script is spelled several ways (Kazakh Ж
+as j or zh, Қ as q or k, Ы as y or i, Х as kh or h; Uighur/Uyghur; -ov/-ev endings;
+doubled letters). Two index terms are variants of each other when:
+
+1. both are *names*: at least NAME_SHARE of the paragraphs holding the term write it with
+   a capital where no sentence starts (the index's `names` field, see documents.py), so
+   `widow` never meets `Windows` nor `Petrov` `petrol`; and
+2. their *transliteration keys* are equal (`name_key`: the rules above applied, doubled
+   letters single), so `Zhanibek`/`Janibek` and `Qasym`/`Kasym` meet but `Gordon` and
+   `Gorton` (d/t is no transliteration rule) do not; or, for rare long names only (both in
+   at most RARE_PARAGRAPHS paragraphs, keys of MIN_VOWEL_KEY+ letters), their keys differ
+   by one vowel added or dropped inside the word (`Abdrakhmanov`/`Abdurakhmanov`; not at
+   either end, where Alberto/Alberta and Kashmir/Kashmiri differ).
+
+Doubled letters count as single only between rare names (both in at most RARE_PARAGRAPHS
+paragraphs) of 5+ letters: Hoffman/Hoffmann meet, Parry does not meet Paris (stem pari)
+nor Britton the Britons, and Hann is no Khan.
+
+A query word the corpus does not hold at all (a spelling the user knows from elsewhere)
+gets the corpus's names that relate to it by the same rules.
+
+Edit distance alone (the previous rule) offered other words: widow→Windows, gordon→gorton,
+blair→blais, master→matter.
+
+**Did you mean.** A query word found in (almost) no paragraph is compared with the index's
+terms with its first letter (Damerau-Levenshtein between stems, then between the typed
+word and the text's spelling of each: one edit, two in words of LONG_WORD+ letters), and
+the closest much more frequent one is suggested (`kazahkstan` → Kazakhstan, `electon` →
+election, never `uighur` → figures).
+
+Both tables are computed when the index is written (`SpellingTables.build`) and stored in
+the index folder (`spelling.json`, `spelling-terms.txt`, stamped with the index's
+generation), so a search reads a small file instead of the whole lexicon; the suggestion
+vocabulary is read only when a query has few hits.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-from whoosh.query import Or, Query, Term
+from whoosh.query import Or, Phrase, Query, Sequence, Term
 
-MIN_TERM_LENGTH = 5
-MIN_SIMILARITY = 0.8
+VARIANTS_FILE = "spelling.json"
+TERMS_FILE = "spelling-terms.txt"
+FORMAT = 3  # bump when the tables are computed otherwise: older files are ignored
+NAME_SHARE = 0.6  # of a term's paragraphs that must write it as a name
+MIN_NAME_LENGTH = 4
+RARE_PARAGRAPHS = 10
+MIN_VOWEL_KEY = 8
+MIN_DOUBLED = 5  # shorter terms keep their doubled letters in their key
 MAX_VARIANTS = 8
+# "Did you mean": words in fewer paragraphs than this get a suggestion, which must be in
+# SUGGEST_RATIO times as many paragraphs (and at least SUGGEST_MIN).
+SUGGEST_BELOW = 2
+SUGGEST_RATIO = 5
+SUGGEST_MIN = 3
+MIN_SUGGEST_LENGTH = 4
+LONG_WORD = 8
+SUGGEST_CANDIDATES = 12
+BODY_FIELD = "body"
+NAMES_FIELD = "names"
+
+# Transliteration rules, applied in order to a lower-case term (longest spellings first).
+_KEY_RULES: tuple[tuple[str, str], ...] = (
+    ("^w", "v"),  # Wladimir/Vladimir (inside a word w is no v: Andrew is no Andreev)
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("dj", "j"),
+    ("kh", "h"),
+    ("gh", "g"),  # before a vowel only: Uighur/Uigur, but Slough is no slug
+    ("ck", "k"),
+    ("q", "k"),
+    ("ph", "f"),
+    ("y", "i"),
+    ("ou", "u"),
+    ("oo", "u"),
+)
+_GH_BEFORE_VOWEL = re.compile(r"gh(?=[aeiouy])")
+_DOUBLED = re.compile(r"(.)\1+")
+_ENDINGS = ((re.compile(r"(?:ev|ov|iev)$"), "ov"), (re.compile(r"(?:eva|ova|ieva)$"), "ova"))
+_VOWELS = re.compile(r"[aeiou]")
 
 
-class VariantFinder:
-    """Finds close spellings of a term among the terms of each indexed field."""
+def name_key(term: str) -> str:
+    """The transliteration key of a term: spellings of one name written from another script
+    share it (zhanibek, janibek → janibek; qasym, kasym → kasim; uighur, uyghur → uigur).
+    Doubled letters are kept (see `_single_letters`)."""
+    key = term.lower()
+    for spelled, as_key in _KEY_RULES:
+        if spelled.startswith("^"):
+            key = as_key + key[1:] if key.startswith(spelled[1:]) else key
+        elif spelled == "gh":
+            key = _GH_BEFORE_VOWEL.sub(as_key, key)
+        else:
+            key = key.replace(spelled, as_key)
+    for ending, as_key in _ENDINGS:
+        key = ending.sub(as_key, key)
+    return key
 
-    def __init__(self, lexicons: dict[str, Iterable[str]]) -> None:
-        # Bucket by first letter: variants share it, and buckets keep look-ups fast.
-        self._buckets: dict[str, dict[str, list[str]]] = {}
-        for fieldname, terms in lexicons.items():
-            buckets: dict[str, list[str]] = defaultdict(list)
-            for term in terms:
-                if len(term) >= MIN_TERM_LENGTH - 1 and term.isalpha():
-                    buckets[term[0]].append(term)
-            self._buckets[fieldname] = dict(buckets)
-        self._cache: dict[tuple[str, str], list[str]] = {}
 
-    def find(self, fieldname: str, term: str) -> list[str]:
-        """Close spellings of `term` in `fieldname`, best first (never `term` itself)."""
-        key = (fieldname, term)
-        if key not in self._cache:
-            self._cache[key] = self._search(fieldname, term)
-        return self._cache[key]
+def _single_letters(key: str) -> str:
+    """A key with doubled letters made single (Hoffmann → Hofman), for terms of
+    MIN_DOUBLED+ letters (Hann is no Khan)."""
+    return _DOUBLED.sub(r"\1", key) if len(key) >= MIN_DOUBLED else key
 
-    def _search(self, fieldname: str, term: str) -> list[str]:
-        if len(term) < MIN_TERM_LENGTH or not term.isalpha():
+
+def _skeleton(key: str) -> str:
+    """A key's first letter and its consonants: vowels are what transliterations of one
+    name differ in most (Abdrakhmanov/Abdurakhmanov)."""
+    return key[:1] + _VOWELS.sub("", key[1:])
+
+
+def _one_vowel_apart(key: str, other: str) -> bool:
+    """Whether two keys (with the same skeleton) differ by one vowel added or dropped
+    inside the word, neither first nor last."""
+    if len(key) == len(other):
+        return False
+    short, long = sorted((key, other), key=len)
+    if len(long) != len(short) + 1:
+        return False
+    for index, char in enumerate(long):
+        if index >= len(short) or char != short[index]:
+            return 0 < index < len(short) and long[:index] + long[index + 1 :] == short
+    return False
+
+
+@dataclass
+class SpellingTables:
+    """What variant matching and suggestions need, computed when the index is written."""
+
+    generation: int
+    variants: dict[str, list[str]] = field(default_factory=dict)  # term -> its variants
+    names: dict[str, int] = field(default_factory=dict)  # name terms -> paragraphs
+    folder: Path | None = None  # where the suggestion vocabulary is, when on disk
+    _vocabulary: dict[str, int] | None = None
+    _keys: _NameKeys | None = None
+
+    # ------------------------------------------------------------------------- building
+    @classmethod
+    def build(cls, reader: Any, generation: int) -> SpellingTables:
+        """The tables for the index `reader` reads (its `names` and `body` fields)."""
+        names: dict[str, int] = {}
+        for raw, info in reader.iter_field(NAMES_FIELD):
+            term = raw.decode("utf-8")
+            if len(term) < MIN_NAME_LENGTH or not term.isalpha():
+                continue
+            in_body = reader.doc_frequency(BODY_FIELD, term)
+            if in_body and info.doc_frequency() >= NAME_SHARE * in_body:
+                names[term] = in_body
+        tables = cls(generation, _NameKeys(names).pair_all(), names)
+        tables._vocabulary = {
+            raw.decode("utf-8"): info.doc_frequency()
+            for raw, info in reader.iter_field(BODY_FIELD)
+            if info.doc_frequency() >= SUGGEST_MIN
+            and len(raw) >= MIN_SUGGEST_LENGTH
+            and raw.isalpha()
+        }
+        return tables
+
+    # ------------------------------------------------------------------- storing, loading
+    def save(self, folder: Path) -> None:
+        """Write the tables into the index folder (the writers' lock is held)."""
+        payload = {
+            "format": FORMAT,
+            "generation": self.generation,
+            "variants": self.variants,
+            "names": self.names,
+        }
+        (folder / VARIANTS_FILE).write_text(json.dumps(payload), encoding="utf-8")
+        lines = (f"{term}\t{count}\n" for term, count in (self._vocabulary or {}).items())
+        (folder / TERMS_FILE).write_text("".join(lines), encoding="utf-8")
+        self.folder = folder
+
+    @classmethod
+    def load(cls, folder: Path, generation: int) -> SpellingTables | None:
+        """The tables stored in `folder` for this generation of the index; None when they
+        are missing, unreadable or from another generation."""
+        try:
+            payload = json.loads((folder / VARIANTS_FILE).read_text(encoding="utf-8"))
+            if payload.get("format") != FORMAT or payload.get("generation") != generation:
+                return None
+            variants = {str(k): [str(v) for v in vs] for k, vs in payload["variants"].items()}
+            names = {str(k): int(v) for k, v in payload["names"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return cls(generation, variants, names, folder)
+
+    def vocabulary(self) -> dict[str, int]:
+        """Index terms (in 3+ paragraphs) with their paragraph counts, read on first use."""
+        if self._vocabulary is None:
+            self._vocabulary = {}
+            if self.folder is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    text = (self.folder / TERMS_FILE).read_text(encoding="utf-8")
+                    for line in text.splitlines():
+                        term, _, count = line.partition("\t")
+                        self._vocabulary[term] = int(count)
+        return self._vocabulary
+
+    # ------------------------------------------------------------------------- looking up
+    def find(self, term: str, in_corpus: bool = True) -> list[str]:
+        """The variants of a term (never the term itself), most frequent first. A term the
+        corpus does not hold (`in_corpus` False) gets the names it relates to."""
+        if in_corpus or term in self.names:
+            return self.variants.get(term, [])
+        if len(term) < MIN_NAME_LENGTH or not term.isalpha():
             return []
-        candidates = [
-            candidate
-            for candidate in self._buckets.get(fieldname, {}).get(term[0], [])
-            if abs(len(candidate) - len(term)) <= max(2, len(term) // 4)
-            and candidate != term
-            and not candidate.startswith(term)
-            and not term.startswith(candidate)
-        ]
+        if self._keys is None:
+            self._keys = _NameKeys(self.names)
+        return self._keys.related(term)
+
+    def is_name(self, term: str) -> bool:
+        """Whether the corpus writes this term as a name."""
+        return term in self.names
+
+    def suggest(self, term: str, paragraphs: int) -> list[str]:
+        """Much more frequent index terms with the same first letter one or two edits away
+        from `term` (found in `paragraphs` paragraphs), closest and most frequent first
+        (at most SUGGEST_CANDIDATES: the caller picks by how the text spells them)."""
+        if paragraphs >= SUGGEST_BELOW or len(term) < MIN_SUGGEST_LENGTH or not term.isalpha():
+            return []
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        vocabulary = self.vocabulary()
+        wanted = max(SUGGEST_MIN, SUGGEST_RATIO * paragraphs)
+        limit = 2 if len(term) >= LONG_WORD - 2 else 1
         matches = process.extract(
             term,
-            candidates,
-            scorer=Levenshtein.normalized_similarity,
-            score_cutoff=MIN_SIMILARITY,
-            limit=MAX_VARIANTS,
+            [w for w, n in vocabulary.items() if n >= wanted and abs(len(w) - len(term)) <= limit],
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=limit,
+            limit=20,
         )
-        return [match[0] for match in matches]
+        matches = [m for m in matches if m[0][:1] == term[:1]]
+        matches.sort(key=lambda m: (m[1], -vocabulary[m[0]], m[0]))
+        return [str(m[0]) for m in matches[:SUGGEST_CANDIDATES]]
+
+
+class _NameKeys:
+    """The name terms of a corpus by transliteration key and by skeleton, to find the
+    names related to a term."""
+
+    def __init__(self, names: dict[str, int]) -> None:
+        self.names = names
+        self.by_key: dict[str, list[str]] = defaultdict(list)
+        self.rare_by_single: dict[str, list[str]] = defaultdict(list)  # rare names only
+        for term, paragraphs in names.items():
+            key = name_key(term)
+            self.by_key[key].append(term)
+            if paragraphs <= RARE_PARAGRAPHS:
+                self.rare_by_single[_single_letters(key)].append(term)
+        self.rare_by_skeleton: dict[str, list[str]] = defaultdict(list)
+        for single in self.rare_by_single:
+            if len(single) >= MIN_VOWEL_KEY:
+                self.rare_by_skeleton[_skeleton(single)].append(single)
+
+    def related(self, term: str) -> list[str]:
+        """The names (never `term`) sharing its key; when `term` is rare, also the rare
+        names that differ in doubled letters or, long ones, by one vowel; most frequent
+        first."""
+        key = name_key(term)
+        found = set(self.by_key.get(key, ()))
+        if self.names.get(term, 0) <= RARE_PARAGRAPHS:
+            single = _single_letters(key)
+            found.update(self.rare_by_single.get(single, ()))
+            if len(single) >= MIN_VOWEL_KEY:
+                for other in self.rare_by_skeleton.get(_skeleton(single), ()):
+                    if _one_vowel_apart(single, other):
+                        found.update(self.rare_by_single[other])
+        found.discard(term)
+        return sorted(found, key=lambda t: (-self.names[t], t))[:MAX_VARIANTS]
+
+    def pair_all(self) -> dict[str, list[str]]:
+        """Each name term's related names, for the names that have some."""
+        pairs = {term: self.related(term) for term in sorted(self.names)}
+        return {term: others for term, others in pairs.items() if others}
 
 
 def expand_with_variants(
-    query: Query, finder: VariantFinder, fields: Iterable[str]
+    query: Query,
+    tables: SpellingTables,
+    fields: Iterable[str],
+    in_corpus: Callable[[str, str], bool] = lambda _field, _term: True,
 ) -> tuple[Query, dict[str, list[str]]]:
-    """The query with each term in `fields` widened to an OR of its close spellings.
+    """The query with each term in `fields` widened to an OR of its variants, also inside
+    phrases (every word of a phrase: a phrase becomes a sequence of ORs).
 
-    Returns the new query and the variants used, by term. Phrases stay exact.
-    """
+    `in_corpus(field, term)` says whether the index holds the term (see
+    `SpellingTables.find`). Returns the new query and the variants used, by term."""
     wanted = set(fields)
     used: dict[str, list[str]] = {}
 
+    def spellings(fieldname: str, text: Any) -> list[str]:
+        if fieldname not in wanted or not isinstance(text, str):
+            return []
+        found = tables.find(text, in_corpus(fieldname, text))
+        if found:
+            used[text] = found
+        return found
+
     def widen(node: Query) -> Query:
-        if isinstance(node, Term) and node.fieldname in wanted and isinstance(node.text, str):
-            spellings = finder.find(node.fieldname, node.text)
-            if not spellings:
+        if isinstance(node, Term):
+            found = spellings(node.fieldname, node.text)
+            if not found:
                 return node
-            used[node.text] = spellings
-            return Or([node, *(Term(node.fieldname, s) for s in spellings)])
+            return Or([node, *(Term(node.fieldname, s) for s in found)])
+        if isinstance(node, Phrase):
+            words = list(node.words)
+            widened = [spellings(node.fieldname, word) for word in words]
+            if not any(widened):
+                return node
+            parts: list[Query] = [
+                Or([Term(node.fieldname, w), *(Term(node.fieldname, s) for s in found)])
+                if found
+                else Term(node.fieldname, w)
+                for w, found in zip(words, widened, strict=True)
+            ]
+            return Sequence(parts, slop=node.slop, boost=node.boost)
         if node.is_leaf():
             return node
         return node.apply(widen)
