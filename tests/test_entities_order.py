@@ -71,6 +71,15 @@ def test_a_wanted_article_is_run_at_once_beside_the_worker_processes(tmp_path: P
     assert sorted(order) == sorted(a.id for a in articles)
 
 
+def test_two_wanted_articles_at_once_are_both_run_in_one_process(tmp_path: Path) -> None:
+    # Serial extraction (no fork: the app's threads are running) takes one article at a time;
+    # two wanted at once once dropped the second for good.
+    articles = list(stories(tmp_path).articles.values())
+    order = [a.id for a, _ in run_ner(FakeNlp(), articles, n_process=1, first=lambda: {"37", "38"})]
+    assert order[:2] == ["37", "38"]
+    assert sorted(order) == sorted(a.id for a in articles)
+
+
 def test_build_stores_a_wanted_article_at_once_and_says_so(tmp_path: Path) -> None:
     workspace = stories(tmp_path)
     announced: list[tuple[str, int]] = []

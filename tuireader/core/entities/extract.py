@@ -313,19 +313,20 @@ class _Schedule:
         self._handed: set[int] = set()
         self._cursor = 0
 
-    def urgent(self) -> list[int]:
-        """Wanted articles not handed out yet (marked handed out now)."""
+    def urgent(self, limit: int | None = None) -> list[int]:
+        """Wanted articles not handed out yet, at most `limit` (those returned are marked
+        handed out now; the rest stay wanted, never dropped)."""
         if self._first is None:
             return []
         wanted = {self._position[i] for i in self._first() if i in self._position}
-        found = sorted(wanted - self._handed)
+        found = sorted(wanted - self._handed)[:limit]
         self._handed.update(found)
         return found
 
     def take(self, count: int, wanted_first: bool = True) -> list[int]:
         """Up to `count` articles: wanted ones first (unless not `wanted_first`: the
         caller runs those itself), then the next ones in order."""
-        taken = self.urgent()[:count] if wanted_first else []
+        taken = self.urgent(count) if wanted_first else []
         while len(taken) < count and self._cursor < len(self.articles):
             position = self._cursor
             self._cursor += 1
