@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from tuireader.app.app import TuiReaderApp
     from tuireader.app.citing.export_dialog import ExportDialog
+    from tuireader.app.search.screen import SearchScreen
 
 # A hostile article: markup, action links and terminal escapes must all show as text.
 HOSTILE_TEXT = (
@@ -162,6 +163,29 @@ def search_current(app: App[object]) -> bool:
         return screen.results is None and screen.result_list.option_count == 0
     results = screen.results
     return results is not None and results.query == query and results.exact == screen.exact
+
+
+async def open_search(pilot: Pilot[None], query: str) -> SearchScreen:
+    """Open search, type `query` and wait until its results are on screen."""
+    from tuireader.app.search.screen import SearchScreen
+
+    await wait_until_ready(pilot)
+    await pilot.press("slash", *query)
+    await wait_for(pilot, lambda: search_current(pilot.app), what="the search")
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    return screen
+
+
+def search_status(screen: SearchScreen) -> str:
+    """The search screen's status line."""
+    return str(screen.query_one("#search-status").render())
+
+
+def result_text(screen: SearchScreen, number: int) -> str:
+    """The plain text of option `number` of the search results list."""
+    prompt = screen.result_list.get_option_at_index(number).prompt
+    return str(getattr(prompt, "plain", prompt))
 
 
 def notifications(app: App[object]) -> list[Notification]:

@@ -5,11 +5,18 @@ the "N articles, M passages" totals line."""
 from __future__ import annotations
 
 import pytest
-from app_harness import make_workspace, screen_text, search_current, wait_for, wait_until_ready
+from app_harness import (
+    make_workspace,
+    open_search,
+    result_text,
+    screen_text,
+    search_current,
+    search_status,
+    wait_for,
+)
 
 from tuireader.app.app import TuiReaderApp
 from tuireader.app.reader.screen import ReaderScreen
-from tuireader.app.search.screen import SearchScreen
 from tuireader.core.workspace import Workspace
 
 # Three small articles written for these tests. "otters" is in paragraphs 2 and 4 of
@@ -51,44 +58,23 @@ def root(tmp_path_factory):
     return path
 
 
-async def search(pilot, query: str) -> SearchScreen:
-    """Open search, type `query` and wait until its results are on screen."""
-    await wait_until_ready(pilot)
-    await pilot.press("slash", *query)
-    await wait_for(pilot, lambda: search_current(pilot.app), what="the search")
-    screen = pilot.app.screen
-    assert isinstance(screen, SearchScreen)
-    return screen
-
-
-def status(screen: SearchScreen) -> str:
-    """The search screen's status line."""
-    return str(screen.query_one("#search-status").render())
-
-
-def option_text(screen: SearchScreen, number: int) -> str:
-    """The plain text of option `number` of the results list."""
-    prompt = screen.result_list.get_option_at_index(number).prompt
-    return str(getattr(prompt, "plain", prompt))
-
-
 async def test_default_view_lists_articles_with_their_passages(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await search(pilot, "otters")
+        screen = await open_search(pilot, "otters")
         assert screen.view == "articles"
         # lakes (2 passages), rivers (1 passage): five rows, articles first in each group.
         assert screen.result_list.option_count == 5
-        assert option_text(screen, 0).startswith("1. Lake Report")
-        assert "2 matching paragraphs" in option_text(screen, 0)
-        assert {option_text(screen, 1).split()[0], option_text(screen, 2).split()[0]} == {
+        assert result_text(screen, 0).startswith("1. Lake Report")
+        assert "2 matching paragraphs" in result_text(screen, 0)
+        assert {result_text(screen, 1).split()[0], result_text(screen, 2).split()[0]} == {
             "¶2",
             "¶4",
         }
-        assert "otters" in option_text(screen, 1).lower()
-        assert option_text(screen, 3).startswith("2. River Notes")
-        assert "1 matching paragraph" in option_text(screen, 3)
-        assert option_text(screen, 4).split()[0] == "¶3"
+        assert "otters" in result_text(screen, 1).lower()
+        assert result_text(screen, 3).startswith("2. River Notes")
+        assert "1 matching paragraph" in result_text(screen, 3)
+        assert result_text(screen, 4).split()[0] == "¶3"
         text = screen_text(app)
         assert "Hill Walks" not in text
         assert "Lake Report" in text and "River Notes" in text
@@ -97,22 +83,22 @@ async def test_default_view_lists_articles_with_their_passages(root):
 async def test_totals_line_counts_articles_and_passages(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await search(pilot, "otters")
-        assert status(screen).startswith("2 articles, 3 passages for “otters”")
+        screen = await open_search(pilot, "otters")
+        assert search_status(screen).startswith("2 articles, 3 passages for “otters”")
         # A title-only query lists the article and no passages.
         await pilot.press(*["backspace"] * 6, *"title:lake")
         await wait_for(pilot, lambda: search_current(app), what="the title search")
-        assert status(screen).startswith("1 article, 0 passages for “title:lake”")
-        assert option_text(screen, 0).startswith("1. Lake Report")
-        assert "title and metadata match" in option_text(screen, 0)
+        assert search_status(screen).startswith("1 article, 0 passages for “title:lake”")
+        assert result_text(screen, 0).startswith("1. Lake Report")
+        assert "title and metadata match" in result_text(screen, 0)
         assert screen.result_list.option_count == 1
 
 
 async def test_enter_on_an_article_opens_it_at_its_best_passage(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await search(pilot, "otters")
-        best = option_text(screen, 1).split()[0]  # the first passage under the article
+        screen = await open_search(pilot, "otters")
+        best = result_text(screen, 1).split()[0]  # the first passage under the article
         await pilot.press("enter")  # query box → results, cursor on the first article
         assert app.focused is screen.result_list
         await pilot.press("enter")
@@ -126,7 +112,7 @@ async def test_enter_on_an_article_opens_it_at_its_best_passage(root):
 async def test_enter_on_a_passage_opens_the_reader_at_that_passage(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(80, 24)) as pilot:
-        await search(pilot, "otters")
+        await open_search(pilot, "otters")
         await pilot.press("enter", "down", "down", "down", "down")  # River Notes' ¶3
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader")
@@ -141,12 +127,12 @@ async def test_enter_on_a_passage_opens_the_reader_at_that_passage(root):
 async def test_ctrl_l_switches_to_the_flat_paragraph_list_and_back(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await search(pilot, "otters")
+        screen = await open_search(pilot, "otters")
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: screen.view == "paragraphs", what="the flat view")
         assert screen.result_list.option_count == 3  # one option per matching paragraph
-        assert status(screen).startswith("3 hits for “otters”")
-        assert "Lake Report  ¶" in option_text(screen, 0)
+        assert search_status(screen).startswith("3 hits for “otters”")
+        assert "Lake Report  ¶" in result_text(screen, 0)
         # enter in the flat view opens the hit under the cursor.
         await pilot.press("enter", "down", "down")
         third = screen.results.hits[2]  # type: ignore[union-attr]
@@ -160,16 +146,16 @@ async def test_ctrl_l_switches_to_the_flat_paragraph_list_and_back(root):
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: screen.view == "articles", what="the article view")
         assert screen.result_list.option_count == 5
-        assert status(screen).startswith("2 articles, 3 passages")
+        assert search_status(screen).startswith("2 articles, 3 passages")
 
 
 async def test_space_hides_and_shows_an_articles_passages(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await search(pilot, "otters")
+        screen = await open_search(pilot, "otters")
         await pilot.press("enter", "space")  # on Lake Report
         assert screen.result_list.option_count == 3  # its two passages hidden
-        assert option_text(screen, 0).startswith("1. ▸ Lake Report")
+        assert result_text(screen, 0).startswith("1. ▸ Lake Report")
         assert screen.result_list.highlighted == 0
         await pilot.press("down", "enter")  # the next row is now River Notes
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader")
@@ -178,17 +164,17 @@ async def test_space_hides_and_shows_an_articles_passages(root):
         await wait_for(pilot, lambda: app.screen is screen, what="back to search")
         await pilot.press("up", "space")
         assert screen.result_list.option_count == 5
-        assert option_text(screen, 0).startswith("1. Lake Report")
+        assert result_text(screen, 0).startswith("1. Lake Report")
 
 
 async def test_legible_without_colour_at_80x24(root, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await search(pilot, "otters")
+        screen = await open_search(pilot, "otters")
         lines = screen_text(app).splitlines()
         assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
         # Every row is one line: the article rows and passages read in words, not colour.
         assert any(line.strip().startswith("1. Lake Report") for line in lines)
         assert any(line.strip().startswith("¶3") for line in lines)
-        assert "ctrl+l" in status(screen)
+        assert "ctrl+l" in search_status(screen)

@@ -4,10 +4,15 @@ ctrl+r turning them off, "did you mean" shown and accepted with enter."""
 from __future__ import annotations
 
 import pytest
-from app_harness import make_workspace, search_current, wait_for, wait_until_ready
+from app_harness import (
+    make_workspace,
+    open_search,
+    search_current,
+    search_status,
+    wait_for,
+)
 
 from tuireader.app.app import TuiReaderApp
-from tuireader.app.search.screen import SearchScreen
 from tuireader.core.workspace import Workspace
 
 # Two outlets spell one (invented) name two ways; Kazakhstan is in three paragraphs.
@@ -37,52 +42,32 @@ def root(tmp_path_factory):
     return path
 
 
-async def search(pilot, query: str) -> SearchScreen:
-    """Open search, type `query` and wait until its results are on screen."""
-    await wait_until_ready(pilot)
-    await pilot.press("slash", *query)
-    await wait_for(pilot, lambda: search_current(pilot.app), what="the search")
-    screen = pilot.app.screen
-    assert isinstance(screen, SearchScreen)
-    return screen
-
-
-def status(screen: SearchScreen) -> str:
-    """The search screen's status line."""
-    return str(screen.query_one("#search-status").render())
-
-
-def option_text(screen: SearchScreen, number: int) -> str:
-    prompt = screen.result_list.get_option_at_index(number).prompt
-    return str(getattr(prompt, "plain", prompt))
-
-
 async def test_variant_spelling_is_listed_flagged_and_named(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(100, 24)) as pilot:
-        screen = await search(pilot, "Zhanibek")
+        screen = await open_search(pilot, "Zhanibek")
         assert screen.articles is not None
         assert [(a.doc_id, a.variant) for a in screen.articles.articles] == [
             ("astana", False),
             ("almaty", True),
         ]
-        assert "also matching janibek" in status(screen)
+        assert "also matching janibek" in search_status(screen)
         assert "≈ variants on" in str(screen.query_one("#search-mode").render())
         # ctrl+r: exact spellings only, the other outlet's spelling is gone.
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: search_current(app), what="the exact search")
         assert screen.exact
         assert [a.doc_id for a in screen.articles.articles] == ["astana"]
-        assert "also matching" not in status(screen)
+        assert "also matching" not in search_status(screen)
         assert "exact spellings" in str(screen.query_one("#search-mode").render())
 
 
 async def test_did_you_mean_is_shown_and_enter_accepts_it(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(100, 24)) as pilot:
-        screen = await search(pilot, "kazahkstan")
-        assert status(screen).startswith("No hits for “kazahkstan”.")
-        assert "Did you mean “Kazakhstan”? (enter)" in status(screen)
+        screen = await open_search(pilot, "kazahkstan")
+        assert search_status(screen).startswith("No hits for “kazahkstan”.")
+        assert "Did you mean “Kazakhstan”? (enter)" in search_status(screen)
         await pilot.press("enter")
         await wait_for(
             pilot,
@@ -91,7 +76,7 @@ async def test_did_you_mean_is_shown_and_enter_accepts_it(root):
         )
         assert screen.articles is not None
         assert {a.doc_id for a in screen.articles.articles} == {"astana", "almaty"}
-        assert "Did you mean" not in status(screen)
+        assert "Did you mean" not in search_status(screen)
         # With hits, enter goes to the results as before.
         await pilot.press("enter")
         assert screen.result_list.has_focus
@@ -100,8 +85,8 @@ async def test_did_you_mean_is_shown_and_enter_accepts_it(root):
 async def test_no_suggestion_when_exact(root):
     app = TuiReaderApp(Workspace.open(root))
     async with app.run_test(size=(100, 24)) as pilot:
-        screen = await search(pilot, "kazahkstan")
+        screen = await open_search(pilot, "kazahkstan")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: search_current(app) and screen.exact, what="exact")
-        assert "Did you mean" not in status(screen)
+        assert "Did you mean" not in search_status(screen)
         assert screen.query_input.value == "kazahkstan"
