@@ -28,6 +28,7 @@ from tuireader.app.annotations.model import LABELS, shorten
 from tuireader.app.context import reader_context
 from tuireader.app.shell import bindings
 from tuireader.app.shell.bindings import short_key
+from tuireader.app.shell.discard_guard import DiscardGuard
 from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.toggles import PlainRadioButton
 from tuireader.core.text import parse_tags
@@ -163,7 +164,7 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
         """The tags when the dialog opens."""
         self.tags_only = tags_only
         """Only the tags can be changed."""
-        self._escape_armed = False
+        self._discard = DiscardGuard()
 
     def compose(self) -> ComposeResult:
         """Quote, label choice, note, tags, buttons."""
@@ -274,18 +275,9 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
 
     def action_cancel(self) -> None:
         """Close without saving (a second escape is needed when something was changed)."""
-        if self.changed() and not self._escape_armed:
-            self._escape_armed = True
-            keymap = reader_context(self).keymap_in_use
-            cancel, save = key_for("note.cancel", keymap), key_for("note.save", keymap)
-            self.notify(
-                f"Press {cancel} again to discard your changes, or {save} to save.",
-                severity="warning",
-                timeout=3,
-                markup=False,
-            )
-            return
-        self.dismiss(None)
+        keymap = reader_context(self).keymap_in_use
+        if self._discard.allows_close(self, self.changed(), keymap):
+            self.dismiss(None)
 
     @on(Button.Pressed, "#note-save")
     def _save_pressed(self, event: Button.Pressed) -> None:
@@ -306,4 +298,4 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
     @on(Input.Changed)
     @on(RadioSet.Changed)
     def _edited(self) -> None:
-        self._escape_armed = False
+        self._discard.edited()

@@ -32,6 +32,7 @@ from tuireader.app.annotations.note_dialog import FOCUS_MARK
 from tuireader.app.context import reader_context
 from tuireader.app.shell import bindings
 from tuireader.app.shell.bindings import short_key
+from tuireader.app.shell.discard_guard import DiscardGuard
 from tuireader.app.shell.keys import key_for
 from tuireader.app.shell.render import clean_text
 from tuireader.app.workspace.catalog_form import (
@@ -128,7 +129,7 @@ class CatalogDialog(ModalScreen[bool]):
         """The text each field opened with (control characters removed, as shown)."""
         self.saving = False
         """Whether a write is on its way (a second save waits for it)."""
-        self._escape_armed = False
+        self._discard = DiscardGuard()
 
     def compose(self) -> ComposeResult:
         """A caption, field and hint for each fact; the errors; the buttons."""
@@ -241,22 +242,14 @@ class CatalogDialog(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         """Close without saving (a second escape is needed when something was typed)."""
-        if changed_fields(self.initial, self.typed()) and not self._escape_armed:
-            self._escape_armed = True
-            keymap = reader_context(self).keymap_in_use
-            cancel, save = key_for("note.cancel", keymap), key_for("note.save", keymap)
-            self.notify(
-                f"Press {cancel} again to discard your changes, or {save} to save.",
-                severity="warning",
-                timeout=3,
-                markup=False,
-            )
-            return
-        self.dismiss(False)
+        keymap = reader_context(self).keymap_in_use
+        changed = bool(changed_fields(self.initial, self.typed()))
+        if self._discard.allows_close(self, changed, keymap):
+            self.dismiss(False)
 
     @on(Input.Changed)
     def _edited(self) -> None:
-        self._escape_armed = False
+        self._discard.edited()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
