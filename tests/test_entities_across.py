@@ -12,11 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_entities_support import many, mention
+from test_entities_support import found, many, mention
 
 from tuireader.core.corpus import Article, ArticleMeta, mark_furniture, split_paragraphs
 from tuireader.core.entities.evidence import roles_near
-from tuireader.core.entities.extract import RawEntity, lowercase_words, to_mentions
+from tuireader.core.entities.extract import lowercase_words, to_mentions
 from tuireader.core.entities.groups import AliasRules, Group, group_mentions, refine_mentions
 from tuireader.core.entities.index import EntityIndex
 from tuireader.core.entities.mention import Mention
@@ -198,19 +198,6 @@ def article(article_id: str, text: str) -> Article:
     return Article(
         article_id, Path(f"{article_id}.txt"), text, ArticleMeta(title=title), paragraphs
     )
-
-
-def found(text: str, *spellings: tuple[str, str]) -> list[RawEntity]:
-    """Each (spelling, label) at its whole-word occurrences, longest first, no overlaps."""
-    raw: list[RawEntity] = []
-    for spelling, label in sorted(spellings, key=lambda s: -len(s[0])):
-        start = text.find(spelling)
-        while start >= 0:
-            end = start + len(spelling)
-            if not any(r.start < end and start < r.end for r in raw):
-                raw.append(RawEntity(start, end, label))
-            start = text.find(spelling, end)
-    return raw
 
 
 NAMES = [

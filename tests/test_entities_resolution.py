@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_entities_support import mention
+from test_entities_support import found, mention
 
 from tuireader.core.corpus import Article, ArticleMeta, mark_furniture, split_paragraphs
 from tuireader.core.entities.extract import (
@@ -31,20 +31,6 @@ def article(article_id: str, text: str, title: str) -> Article:
     return Article(
         article_id, Path(f"{article_id}.txt"), text, ArticleMeta(title=title), paragraphs
     )
-
-
-def found(text: str, *spellings: tuple[str, str]) -> list[RawEntity]:
-    """What a model would report: each (spelling, label) at its occurrences in `text`,
-    longer spellings first and never overlapping one already found."""
-    raw: list[RawEntity] = []
-    for spelling, label in sorted(spellings, key=lambda s: -len(s[0])):
-        start = text.find(spelling)
-        while start >= 0:
-            end = start + len(spelling)
-            if not any(r.start < end and start < r.end for r in raw):
-                raw.append(RawEntity(start, end, label))
-            start = text.find(spelling, end)
-    return raw
 
 
 def index_of(*articles: tuple[Article, list[RawEntity]]) -> EntityIndex:

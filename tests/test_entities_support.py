@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tuireader.core.entities.extract import RawEntity
 from tuireader.core.entities.mention import Mention
 from tuireader.core.workspace import Workspace
 
@@ -101,3 +102,17 @@ def write_workspace(root: Path, files: dict[str, str] | None = None) -> Workspac
     for name, text in (files or {"a.txt": ARTICLE_A, "b.txt": ARTICLE_B}).items():
         (seeds / name).write_text(text, encoding="utf-8")
     return Workspace.open(root)
+
+
+def found(text: str, *spellings: tuple[str, str]) -> list[RawEntity]:
+    """What a model would report: each (spelling, label) at its occurrences in `text`,
+    longer spellings first and never overlapping one already found."""
+    raw: list[RawEntity] = []
+    for spelling, label in sorted(spellings, key=lambda s: -len(s[0])):
+        start = text.find(spelling)
+        while start >= 0:
+            end = start + len(spelling)
+            if not any(r.start < end and start < r.end for r in raw):
+                raw.append(RawEntity(start, end, label))
+            start = text.find(spelling, end)
+    return raw
