@@ -9,8 +9,10 @@ STAMP := $(VENV)/.installed
 SHELL := bash
 .SHELLFLAGS := -eo pipefail -c
 PIP := $(BIN)/python -m pip --disable-pip-version-check
-# One line per package while installing (pip's own output is pages of it).
-PROGRESS := grep --line-buffered -E '^(Collecting|Installing collected|Successfully installed|ERROR)' | sed -u -e 's/^Collecting /  fetching /' -e 's/ (from -r requirements.lock (line [0-9]*))//' -e 's/^Successfully installed .*/  all packages installed/' -e 's/^Installing collected packages:.*/  unpacking and installing (torch and spaCy take a minute or two)…/'
+# One line per package while installing (pip's own output is pages of it). `|| true`: when
+# everything is installed already grep matches nothing, which must not fail the install
+# under pipefail (pip's own failure still does).
+PROGRESS := { grep --line-buffered -E '^(Collecting|Installing collected|Successfully installed|ERROR)' || true; } | sed -u -e 's/^Collecting /  fetching /' -e 's/ (from -r requirements.lock (line [0-9]*))//' -e 's/^Successfully installed .*/  all packages installed/' -e 's/^Installing collected packages:.*/  unpacking and installing (torch and spaCy take a minute or two)…/'
 
 .PHONY: run test test-slow lint bench lock clean-index
 
