@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,21 @@ def test_only_the_ner_pipe_is_loaded() -> None:
     excluded = pipes_to_exclude(DEFAULT_SPACY_MODEL)
     assert "ner" not in excluded and {"tagger", "parser", "lemmatizer"} <= set(excluded)
     assert load_ner(DEFAULT_SPACY_MODEL).pipe_names == ["ner"]
+
+
+def test_the_cnn_model_loads_without_torch_and_leaves_it_importable() -> None:
+    # torch is installed (the sentence model needs it); thinc would import it with spaCy,
+    # a second and a half before the open article's entities, for a model that never uses it.
+    script = (
+        "import sys\n"
+        "from tuireader.core.entities.extract import load_ner\n"
+        f"load_ner({DEFAULT_SPACY_MODEL!r})\n"
+        "print('torch' in sys.modules)\n"
+        "import importlib.util\n"
+        "print(importlib.util.find_spec('torch') is not None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
 
 
 def test_real_model_on_a_tiny_text(tmp_path: Path) -> None:

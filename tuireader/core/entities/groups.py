@@ -197,6 +197,10 @@ class _Node:
         return self.key.split()
 
 
+# (article id, mention) -> the mention's cue votes and honorific votes (`group_mentions`).
+CueMemo = dict[tuple[str, Mention], tuple[Mapping[str, float], float]]
+
+
 def family_of(kind: str) -> str:
     """Names merge with names whatever the model's label; dates and figures stay apart."""
     return "NAME" if kind in NAME_KINDS else kind
@@ -265,15 +269,19 @@ def group_mentions(
     rules: AliasRules | None = None,
     vocabulary: frozenset[str] = frozenset(),
     texts: Mapping[str, str] | None = None,
+    cue_memo: CueMemo | None = None,
 ) -> tuple[list[Group], dict[str, int]]:
     """Group every mention of the corpus into canonical entities. `vocabulary` (the corpus's
     lowercase words, when known) keeps "Ask Jeeves" from reading as a person's name;
     `texts` (article id -> text, when known) lets the words around each mention vote on
-    its entity's kind (`types`); without it only the spellings' cues vote.
+    its entity's kind (`types`); without it only the spellings' cues vote. A caller that
+    groups the same mentions twice passes one `cue_memo` to both calls: reading the cues
+    is a third of the grouping's time.
 
     Returns the groups and a map from node key (see `node_key`) to the group's position.
     """
     rules = rules or AliasRules()
+    memo: CueMemo = {} if cue_memo is None else cue_memo
     nodes: dict[str, _Node] = {}
     for article_id, mentions in mentions_by_article.items():
         for mention in mentions:
@@ -287,9 +295,15 @@ def group_mentions(
             node.forms[mention.text] += 1
             node.articles[article_id] += 1
             text = texts.get(article_id) if texts is not None else None
-            for kind, weight in mention_cues(mention, text).items():
+            cues = memo.get((article_id, mention))
+            if cues is None:
+                cues = memo[article_id, mention] = (
+                    mention_cues(mention, text),
+                    honorific_votes(mention, text),
+                )
+            for kind, weight in cues[0].items():
                 node.cues[kind] += weight
-            node.titled += honorific_votes(mention, text)
+            node.titled += cues[1]
             if text is not None and mention.kind == "PERSON":
                 node.spoken.append((article_id, mention))
     sets = _UnionFind(nodes)
@@ -796,7 +810,7 @@ def _strip_leading_place(mention: Mention, places: set[str], vocabulary: frozens
         # Orchestra", "Blackpool Pleasure Beach" stay whole); an organisation's rest, two
         # such words and only when the vocabulary is known.
         folded_rest = {fold(w).rstrip(".") for w in rest}
-        if folded_rest & (_ORG_WORDS | vocabulary):
+        if not folded_rest.isdisjoint(_ORG_WORDS) or not folded_rest.isdisjoint(vocabulary):
             continue
         if mention.kind != "PERSON" and (not vocabulary or len(rest) != 2):
             continue
@@ -863,7 +877,7 @@ def _person_by_short_form(nodes: list[_Node], vocabulary: frozenset[str] = froze
         return False
     if not all(_reads_as_name(node) for node in full):
         return False
-    if any(set(node.tokens) & (_ORG_WORDS | _FUNCTION_WORDS | vocabulary) for node in full):
+    if any(_holds_common_word(node.tokens, vocabulary) for node in full):
         return False  # "Ask Jeeves", "Directors Guild": common words make no person
     short_kinds: Counter[str] = Counter()
     for node in short:
@@ -871,6 +885,15 @@ def _person_by_short_form(nodes: list[_Node], vocabulary: frozenset[str] = froze
     total = sum(short_kinds.values())
     full_count = sum(node.count for node in full)
     return short_kinds["PERSON"] * 2 > total and total >= full_count
+
+
+def _holds_common_word(tokens: list[str], vocabulary: frozenset[str]) -> bool:
+    words = set(tokens)
+    return not (
+        words.isdisjoint(_ORG_WORDS)
+        and words.isdisjoint(_FUNCTION_WORDS)
+        and words.isdisjoint(vocabulary)
+    )
 
 
 def _make_group(

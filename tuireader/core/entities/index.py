@@ -32,6 +32,7 @@ How mentions become entities, and the user alias file `aliases.yaml`, are descri
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -40,7 +41,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -69,6 +70,7 @@ from tuireader.core.entities.extract import (
 )
 from tuireader.core.entities.groups import (
     AliasRules,
+    CueMemo,
     Group,
     fold,
     group_mentions,
@@ -329,9 +331,10 @@ class EntityIndex:
         Then the spellings found are looked for where the model missed them (see
         `find_missed_mentions`), so an entity's mentions are all highlighted, not two thirds.
         """
-        mentions = {a.id: to_mentions(a, raw[a.id]) for a in articles if a.id in raw}
-        missing = [a.id for a in articles if a.id not in raw]
-        return cls.from_mentions(mentions, model, rules, missing, articles=articles)
+        with _collector_paused():
+            mentions = {a.id: to_mentions(a, raw[a.id]) for a in articles if a.id in raw}
+            missing = [a.id for a in articles if a.id not in raw]
+            return cls.from_mentions(mentions, model, rules, missing, articles=articles)
 
     @classmethod
     def from_mentions(
@@ -350,12 +353,13 @@ class EntityIndex:
         # namesakes their contexts (the job beside a name, the names around it).
         texts = {a.id: a.text for a in articles} if articles else None
         mentions = refine_mentions(mentions, vocabulary, texts=texts)
-        groups, positions = group_mentions(mentions, rules, vocabulary, texts=texts)
+        memo: CueMemo = {}
+        groups, positions = group_mentions(mentions, rules, vocabulary, texts, memo)
         if articles:
             mentions = _add_missed_mentions(articles, mentions, groups, positions)
             # Grouped again: a lone "Xi" the model saw may now stand for a full name only
             # the missed mentions found ("Xi Jinping" earlier in its article).
-            groups, positions = group_mentions(mentions, rules, vocabulary, texts=texts)
+            groups, positions = group_mentions(mentions, rules, vocabulary, texts, memo)
         per_group: list[Counter[str]] = [Counter() for _ in groups]
         for article_id, article_mentions in mentions.items():
             for mention in article_mentions:
@@ -476,6 +480,20 @@ class EntityIndex:
             yield from self._reader.all_placed()
         else:
             yield from self._placed.items()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a corpus is grouped: grouping makes millions
+    of small objects and no cycles, so the collector's passes over them are wasted (a tenth
+    of the grouping's time on BBC, measured)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def entity_spellings(workspace: Workspace, name: str) -> list[str]:

@@ -26,6 +26,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from tuireader.core.entities.mention import HONORIFICS as _HONORIFICS
 from tuireader.core.entities.mention import NAME_KINDS, Mention
@@ -64,6 +65,7 @@ def initials(tokens: list[str]) -> str:
     return "".join(w[0] for w in words if w not in FUNCTION_WORDS)
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus repeats its spellings: called a million times on BBC
 def strip_titles(text: str, kind: str) -> str:
     """The spelling without the leading titles that do not name anyone, for matching.
 
@@ -89,7 +91,12 @@ def has_title(text: str, kind: str) -> bool:
 
 def match_key(mention: Mention) -> str:
     """The folded spelling a mention is matched by: titles stripped."""
-    return fold(strip_titles(mention.text, mention.kind))
+    return _folded_key(mention.text, mention.kind)
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded_key(text: str, kind: str) -> str:
+    return fold(strip_titles(text, kind))
 
 
 def _bare(word: str) -> str:
