@@ -108,7 +108,12 @@ from tuireader.core.entities.resolve import (
     resolve_article,
     strip_titles,
 )
-from tuireader.core.entities.types import honorific_votes, mention_cues, vote_kind
+from tuireader.core.entities.types import (
+    honorific_votes,
+    mention_cues,
+    unintroduced_votes,
+    vote_kind,
+)
 from tuireader.core.text import fold
 from tuireader.core.yamlfile import load_yaml
 
@@ -924,7 +929,12 @@ def _make_group(
             cues[cue_kind] += weight
     if full:
         cues["PERSON"] += sum(node.titled for node in nodes if len(node.tokens) == 1)
-    kind = vote_kind(model_votes, cues)
+    votes: Mapping[str, float] = model_votes
+    if not any(node.titled for node in nodes) and (
+        not full or all(node.tokens[0] in places for node in full)
+    ):  # one word, or "Manchester United": never introduced as a person
+        votes = unintroduced_votes(model_votes, cues)
+    kind = vote_kind(votes, cues)
     if kind in NAME_KINDS and kind != "PERSON" and _person_by_short_form(nodes, vocabulary):
         kind = "PERSON"
     elif kind in NAME_KINDS and kind != "GROUP" and _is_demonym(nodes, places):

@@ -15,6 +15,16 @@ cues read from the spelling and the words around a mention add weighted votes:
 | "the X" (no preposition before; X ends a phrase)| ORG       | `THE_WEIGHT`         |
 | "X said/says/told" (not "the X said"), "said X" | PERSON    | `SAID_WEIGHT`        |
 | a job title before ("President X", "coach X")   | PERSON    | `TITLE_WEIGHT`       |
+| a kind of organisation before ("oil firm X",    | ORG       | `ORG_NOUN_WEIGHT`    |
+| "game maker X") or after ("X shares", "X boss") |           |                      |
+| "he"/"his"/"she"/"her" next in the clause       | PERSON    | `PRONOUN_WEIGHT`     |
+| "its" next in the clause; "X have/are/were"     | ORG and   | `PRONOUN_WEIGHT`     |
+| (a team or a company, never one person)         | PLACE     | each                 |
+
+"its" and a plural verb say only "not a person": they vote for ORG and PLACE alike, so they
+move a name the model called PERSON without choosing between a company and a country.
+The pronoun read is the first one after the name within its clause, before any other
+capitalised word (another name the pronoun could stand for).
 
 "X said" is weak on purpose: companies and countries "say" things too ("Gazprom said"), so
 it moves a name only when the model's votes are split. Cues vote only among PERSON, ORG and
@@ -42,6 +52,8 @@ FROM_WEIGHT = 0.5  # "at X", "from X": places, but also "at Microsoft", "from Ga
 THE_WEIGHT = 0.5  # "the X": organisations ("the BBC"), but also "the Netherlands"
 SAID_WEIGHT = 0.5  # "X said": people, but companies and governments say things too
 TITLE_WEIGHT = 1.0  # "President Thabo Mbeki", "striker Fabregas": a job held by a person
+ORG_NOUN_WEIGHT = 2.0  # "oil firm Yukos", "Chelsea manager": near proof, as a suffix is
+PRONOUN_WEIGHT = 0.5  # "Yukos claims its": the pronoun may stand for another noun
 
 # The title words of `resolve` that name a job; the adjectives that only open a longer
 # title or a name ("Foreign Office", "Home Office", "General Motors") are left out.
@@ -53,6 +65,15 @@ COMPANY_SUFFIXES = frozenset(
     {"ltd", "plc", "inc", "corp", "corporation", "group", "llc", "co", "gmbh", "ag", "sa"}
     | {"holdings", "limited", "incorporated", "nv", "bv", "spa"}
 )
+# What a PERSON vote of the model counts for a name never introduced as a person's (one
+# word, or a full name opening with a place's name, and no honorific anywhere), when the
+# cues say otherwise: journalists introduce people ("Tony Blair", "Mr Blair"), and the
+# small model calls many unknown capitalised words PERSON ("Yukos" 164 times of 175 on
+# BBC, "Manchester United" 68 of 135).
+UNINTRODUCED_SHARE = 0.25
+# How many more cue votes other kinds need than PERSON before that share applies: one "at X"
+# or "X shares" is not enough to unmake a person ("at Attlee's funeral").
+UNINTRODUCED_MARGIN = 1.5
 Votes = defaultdict[str, float]  # kind -> weighted votes
 _WINDOW = 24  # characters of context read on each side of a mention
 _IN_BEFORE = re.compile(r"\b(?:in|near|inside)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -64,6 +85,30 @@ _PHRASE_END = re.compile(r"^(?:[.,;:)'\u2019]|\s+(?:said|says|has|had|is|was|wil
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
 _SAID_BEFORE = re.compile(r"\b(?:said|says|added)\s+$")
 _SAID_AFTER = re.compile(r"^(?:'s?)?\s*,?\s*(?:said|says|told|added)\b")
+# A common noun naming a kind of organisation just before the name ("Russian oil firm
+# Yukos", "game maker Valve", "French side Lyon"); lower case, so "Group" of a name is not one.
+# Not the words also said of people: "rival", "publisher", "developer", "film-maker".
+_ORG_NOUN_BEFORE = re.compile(
+    r"(?<![-\w])(?:firm|company|giant|group|maker|carrier|airline|bank|lender|insurer"
+    r"|retailer|chain|club|side|outfit|operator|broadcaster|network|studio|label|band|brand"
+    r"|manufacturer|conglomerate)\s+$"
+)
+# What an organisation has and a person does not, right after the name, no possessive:
+# "Yukos shares", "a Yukos spokesman", "Chelsea manager Jose Mourinho" ("Blair's
+# spokesman" is his, so "'s" does not count).
+_ORG_NOUN_AFTER = re.compile(
+    r"^\s+(?:boss|bosses|chief|chairman|spokes(?:wo)?man|spokesperson|executives|shares"
+    r"|shareholders?|shareholding|subsidiary|directors|board|staff|employees|fans|squad"
+    r"|manager|coach|captain|striker|midfielder|defender|goalkeeper|winger|lawsuit)\b"
+)
+# A plural verb right after a name: a team or a company ("Bath have signed", "Chelsea
+# are"), never one person. Not after "and": "Blair and Brown are" is two people.
+_PLURAL_VERB_AFTER = re.compile(r"^\s+(?:have|are|were)\b")
+_AND_BEFORE = re.compile(r"\band\s+$")
+_CLAUSE_END = re.compile(r"[.;:!?\"()\u201c\u201d]")
+_PRONOUN_REACH = 60  # characters after a name searched for its pronoun
+_PRONOUN_WORDS = 8  # words after a name searched for its pronoun
+_PERSON_PRONOUNS = frozenset({"he", "his", "him", "she", "her"})
 # No comma: "Tim Crawford, Group Economist" is a person and his job.
 _SUFFIX_AFTER = re.compile(r"^ ([A-Za-z]+)\.?\b")
 # "a stake in Sibneft", "shares in Yukos": what one holds a part of is a company.
@@ -125,10 +170,14 @@ def text_cues(text: str, start: int, end: int) -> Votes:
     suffix = _SUFFIX_AFTER.match(after)
     if suffix and _bare(suffix.group(1)) in COMPANY_SUFFIXES and suffix.group(1)[:1].isupper():
         votes["ORG"] += SUFFIX_WEIGHT
+    if _ORG_NOUN_AFTER.match(after):
+        votes["ORG"] += ORG_NOUN_WEIGHT
     if _titled_context(before):
         votes["PERSON"] += HONORIFIC_WEIGHT
     elif word and _bare(word.group(1)) in ROLE_WORDS:
         votes["PERSON"] += TITLE_WEIGHT
+    elif _ORG_NOUN_BEFORE.search(before):
+        votes["ORG"] += ORG_NOUN_WEIGHT
     elif _STAKE_IN.search(before):
         votes["ORG"] += IN_WEIGHT
     elif _IN_BEFORE.search(before):
@@ -140,7 +189,28 @@ def text_cues(text: str, start: int, end: int) -> Votes:
     # "the X said" is an organisation speaking, not a person.
     if (_SAID_AFTER.match(after) and not _THE_BEFORE.search(before)) or _SAID_BEFORE.search(before):
         votes["PERSON"] += SAID_WEIGHT
+    pronoun = _next_pronoun(text[end : end + _PRONOUN_REACH])
+    person_pronoun = pronoun in _PERSON_PRONOUNS
+    plural = _PLURAL_VERB_AFTER.match(after) and not _AND_BEFORE.search(before)
+    if person_pronoun:
+        votes["PERSON"] += PRONOUN_WEIGHT
+    if pronoun == "its" or plural:
+        votes["ORG"] += PRONOUN_WEIGHT
+        votes["PLACE"] += PRONOUN_WEIGHT
     return votes
+
+
+def _next_pronoun(after: str) -> str | None:
+    """The first third-person pronoun in the clause after a name, unless another
+    capitalised word (a name it could stand for instead) comes first."""
+    clause = _CLAUSE_END.split(after, maxsplit=1)[0]
+    for word in clause.split()[:_PRONOUN_WORDS]:
+        word = word.strip(",'\u2019")
+        if word[:1].isupper():
+            return None
+        if word in _PERSON_PRONOUNS or word == "its":
+            return word
+    return None
 
 
 def mention_cues(mention: Mention, text: str | None) -> Votes:
@@ -151,6 +221,20 @@ def mention_cues(mention: Mention, text: str | None) -> Votes:
         for kind, weight in text_cues(text, mention.start, mention.end).items():
             votes[kind] += weight
     return votes
+
+
+def unintroduced_votes(
+    model_votes: Mapping[str, float], cue_votes: Mapping[str, float]
+) -> Mapping[str, float]:
+    """The model votes of a name no mention introduces as a person's (see
+    `groups._make_group`): when the cues around it speak more for an organisation or a
+    place than for a person, by `UNINTRODUCED_MARGIN` ("oil firm Yukos", "Yukos shares",
+    "its"), its PERSON votes count for `UNINTRODUCED_SHARE`; otherwise (no cue, "Jay-Z
+    said") they stand."""
+    other = sum(cue_votes.get(kind, 0.0) for kind in CUE_KINDS if kind != "PERSON")
+    if other < cue_votes.get("PERSON", 0.0) + UNINTRODUCED_MARGIN or "PERSON" not in model_votes:
+        return model_votes
+    return {**model_votes, "PERSON": model_votes["PERSON"] * UNINTRODUCED_SHARE}
 
 
 def vote_kind(model_votes: Mapping[str, float], cue_votes: Mapping[str, float]) -> str:
