@@ -195,6 +195,41 @@ def test_acronym_introduced_in_brackets_is_the_name_it_follows() -> None:
     assert oecd is not None and oecd.name.startswith("Organisation for Economic")
 
 
+def test_a_clipped_name_in_brackets_is_the_name_it_follows() -> None:
+    # As BBC writes the Yukos unit: the full name, its clipped form in brackets, then the
+    # clipped form alone (the model calls it a place).
+    text = (
+        "It sold its unit Yuganskneftegas (Yugansk) last month. State-owned Rosneft now "
+        "owns Yugansk. Rosneft (Ros) is not clipped from a one-word name's start: Ros is."
+    )
+    mentions = [
+        mention("Yuganskneftegas", "ORG", start=text.index("Yuganskneftegas")),
+        mention("Yugansk", "PLACE", start=text.index("Yugansk)")),
+        mention("Rosneft", "ORG", start=text.index("Rosneft")),
+        mention("Yugansk", "PLACE", start=text.index("Yugansk.")),
+        mention("Rosneft", "ORG", start=text.rindex("Rosneft")),
+        mention("Ros", "ORG", start=text.index("Ros)")),
+    ]
+    refs = [m.ref for m in resolve_article(mentions)]
+    assert refs == ["", "yuganskneftegas", "", "yuganskneftegas", "", ""]  # "Ros": 3 letters
+
+
+def test_the_corpus_shows_a_clipped_name_for_articles_that_never_expand_it() -> None:
+    first = "The tax bill forced it to sell its unit Yuganskneftegas (Yugansk) in a hurry."
+    second = "Rosneft now owns Yugansk, and Yugansk pumps oil. Rosneft paid cash for it."
+    index = index_of(
+        (
+            article("sale", first, "Unit sold"),
+            found(first, ("Yuganskneftegas", "ORG"), ("Yugansk", "GPE")),
+        ),
+        (article("owner", second, "New owner"), found(second, ("Yugansk", "GPE"))),
+    )
+    unit = index.find("Yugansk")
+    assert unit is not None and unit.articles == {"owner": 2, "sale": 2}
+    assert set(unit.aliases) == {"Yuganskneftegas", "Yugansk"}
+    assert unit.kind == "ORG"  # the full name's label, not the clipped form's
+
+
 def test_an_acronym_far_from_a_name_is_left_alone() -> None:
     mentions = [
         mention("Radio Free Asia", "ORG", start=0),

@@ -104,6 +104,7 @@ from tuireader.core.entities.resolve import (
     FUNCTION_WORDS,
     ORG_WORDS,
     initials,
+    is_clipped,
     match_key,
     resolve_article,
     strip_titles,
@@ -320,6 +321,7 @@ def group_mentions(
     _merge_typos(names, sets, frozen, vocabulary)
     _merge_plurals(names, sets, frozen)
     _merge_acronyms(names, sets, frozen)
+    _merge_clipped(names, sets, frozen)
     _merge_short_forms(names, sets, frozen)
     _merge_official_names(names, sets, frozen)
     _merge_by_hand(nodes, sets, rules)
@@ -669,6 +671,20 @@ def _merge_acronyms(names: dict[str, _Node], sets: _UnionFind, frozen: set[str])
             sets.union(key, next(iter(found)))
 
 
+def _merge_clipped(names: dict[str, _Node], sets: _UnionFind, frozen: set[str]) -> None:
+    """Join a clipped name no article resolved ("Yugansk" alone) to the one name that some
+    article introduced it for in brackets ("Yuganskneftegas (Yugansk)"): the corpus shows
+    the expansion. A clipped form introduced for two names stays apart."""
+    expansions: dict[str, set[str]] = defaultdict(set)
+    for node in names.values():
+        if node.ref and CLUSTER_MARK not in node.ref and is_clipped(node.key, node.ref):
+            expansions[node.key].add(node.ref)
+    for clipped, (full, *others) in expansions.items():
+        key, target = f"NAME\x00{clipped}", f"NAME\x00{full}"
+        if not others and key in names and target in names and key not in frozen:
+            sets.union(key, target)
+
+
 def _merge_by_hand(nodes: dict[str, _Node], sets: _UnionFind, rules: AliasRules) -> None:
     """Apply the user's `merge:` lists (names, dates or figures alike)."""
     by_spelling: dict[str, list[str]] = defaultdict(list)
@@ -919,7 +935,11 @@ def _make_group(
     # when any, and so are the cues: counting every "NIESR said" against the one "National
     # Institute of Economic and Social Research" the model labelled would outvote it. Only
     # an honorific is strong enough to speak from a short form ("Mr Cable" for Vince Cable).
-    full = [node for node in nodes if len(node.tokens) > 1]
+    # Among one-word names the full one is what an article clipped in brackets after it
+    # ("Yuganskneftegas (Yugansk)").
+    multi_word = [node for node in nodes if len(node.tokens) > 1]
+    expanded = {n.ref for n in nodes if n.ref and is_clipped(n.key, n.ref)}
+    full = multi_word or [node for node in nodes if node.key in expanded and not node.ref]
     model_votes: Counter[str] = Counter()
     for node in full or nodes:
         model_votes.update(node.kinds)
@@ -927,11 +947,11 @@ def _make_group(
     for node in full or nodes:
         for cue_kind, weight in node.cues.items():
             cues[cue_kind] += weight
-    if full:
+    if multi_word:
         cues["PERSON"] += sum(node.titled for node in nodes if len(node.tokens) == 1)
     votes: Mapping[str, float] = model_votes
     if not any(node.titled for node in nodes) and (
-        not full or all(node.tokens[0] in places for node in full)
+        not multi_word or all(node.tokens[0] in places for node in multi_word)
     ):  # one word, or "Manchester United": never introduced as a person
         votes = unintroduced_votes(model_votes, cues)
     kind = vote_kind(votes, cues)

@@ -14,7 +14,7 @@ decides. So, per article and in text order:
   article: an unresolved surname stays an entity of its own.
 - **An acronym in brackets** right after a name whose initials it spells ("Radio Free
   Europe/Radio Liberty (RFE/RL)") resolves to that name, and so do its later mentions in the
-  article.
+  article; so does a clipped form of a one-word name ("Yuganskneftegas (Yugansk)").
 
 The result is `Mention.ref`: the `match_key` of the full name the mention stands for, or ""
 when it stands for itself. `groups.node_key` groups a mention under `ref` when set.
@@ -186,18 +186,32 @@ def _bracketed_acronyms(
 ) -> dict[str, str]:
     """Acronym key -> the key of the name it follows in brackets, "Radio Free Europe/Radio
     Liberty (RFE/RL)": the acronym starts within a bracket's reach of the name's end and its
-    letters are, in order, initials of the name's words (the first one included)."""
+    letters are, in order, initials of the name's words (the first one included). A clipped
+    one-word name in brackets counts too: "Yuganskneftegas (Yugansk)" (`is_clipped`)."""
     found: dict[str, str] = {}
     for before, after in itertools.pairwise(ordered):
         name, acronym = mentions[before], mentions[after]
-        if name.kind not in NAME_KINDS or not ACRONYM.fullmatch(acronym.text):
+        if name.kind not in NAME_KINDS or not 0 < acronym.start - name.end <= _BRACKET_GAP:
             continue
-        if not 0 < acronym.start - name.end <= _BRACKET_GAP or " " not in keys[before]:
+        if is_clipped(keys[after], keys[before]):  # "Yuganskneftegas (Yugansk)"
+            found.setdefault(keys[after], keys[before])
+        if not ACRONYM.fullmatch(acronym.text) or " " not in keys[before]:
             continue
         letters = re.sub(r"[^a-z0-9]", "", keys[after])
         if len(letters) >= 2 and _spells(letters, keys[before].split()):
             found.setdefault(keys[after], keys[before])
     return found
+
+
+def is_clipped(short: str, name: str) -> bool:
+    """Whether `short` is a clipped form of a one-word `name`, as written in brackets after
+    it: "Yuganskneftegas (Yugansk)". Four letters at least, and shorter than the name."""
+    return (
+        " " not in name
+        and " " not in short
+        and 4 <= len(short) < len(name)
+        and (name.startswith(short))
+    )
 
 
 def _spells(letters: str, tokens: list[str]) -> bool:
