@@ -230,6 +230,42 @@ def test_the_corpus_shows_a_clipped_name_for_articles_that_never_expand_it() -> 
     assert unit.kind == "ORG"  # the full name's label, not the clipped form's
 
 
+def test_a_wife_titled_mrs_is_not_the_husband_the_corpus_calls_mr() -> None:
+    # As BBC wrote it: the Tory leader is "Mr Howard" story after story; one story is about
+    # his wife, named "Mrs Howard" after his full name. She is not him.
+    leader = "Michael Howard spoke today. Mr Howard said taxes would fall, and Mr Howard left."
+    wife = (
+        "Michael Howard's wife, Sandra, is to tour target seats. Mrs Howard will visit "
+        "schools, and Mrs Howard made her debut speech in the autumn."
+    )
+    rice = "Condoleezza Rice flew in. Ms Rice met the president. Ms Rice then left."
+    sources = [
+        *(
+            (
+                article(f"leader{n}", leader, "Leader"),
+                found(leader, ("Michael Howard", "PERSON"), ("Howard", "PERSON")),
+            )
+            for n in range(5)  # "Mr Howard" ten times: five times her two "Mrs Howard"
+        ),
+        (
+            article("wife", wife, "Wife"),
+            found(wife, ("Michael Howard", "PERSON"), ("Mrs Howard", "PERSON")),
+        ),
+        (
+            article("rice", rice, "Rice"),
+            found(rice, ("Condoleezza Rice", "PERSON"), ("Rice", "PERSON")),
+        ),
+    ]
+    index = index_of(*sources)
+    husband = index.find("Michael Howard")
+    assert husband is not None and "Mrs Howard" not in husband.aliases
+    assert husband.articles == {**{f"leader{n}": 3 for n in range(5)}, "wife": 1}
+    her = index.find("Mrs Howard")
+    assert her is not None and her.kind == "PERSON" and her.articles == {"wife": 2}
+    # A woman the corpus writes "Ms" only keeps her titled short forms.
+    assert index.find("Condoleezza Rice").articles == {"rice": 3}  # type: ignore[union-attr]
+
+
 def test_an_acronym_far_from_a_name_is_left_alone() -> None:
     mentions = [
         mention("Radio Free Asia", "ORG", start=0),

@@ -108,6 +108,7 @@ from tuireader.core.entities.resolve import (
     match_key,
     resolve_article,
     strip_titles,
+    unlink_gender_clashes,
 )
 from tuireader.core.entities.types import (
     honorific_votes,
@@ -768,7 +769,7 @@ def refine_mentions(
                 mention = _strip_leading_place(mention, places, vocabulary)
             kept.append(mention)
         out[article_id] = resolve_article(kept)
-    return separate_namesakes(out, texts)
+    return separate_namesakes(unlink_gender_clashes(out, texts), texts)
 
 
 _AND = re.compile(r"\s+and\s+")

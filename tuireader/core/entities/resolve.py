@@ -12,6 +12,10 @@ decides. So, per article and in text order:
   recently mentioned one. A full name only written later is used when it is the only
   compatible one (a standfirst may use the surname first). Never to a person of another
   article: an unresolved surname stays an entity of its own.
+- **A gendered honorific against the corpus**: "Mrs Howard" in an article about Michael
+  Howard's wife is not linked to him when the corpus writes him "Mr Howard" nearly always
+  (`unlink_gender_clashes`, run over the whole corpus after each article is resolved). No
+  list of first names: the corpus's own honorifics decide.
 - **An acronym in brackets** right after a name whose initials it spells ("Radio Free
   Europe/Radio Liberty (RFE/RL)") resolves to that name, and so do its later mentions in the
   article; so does a clipped form of a one-word name ("Yuganskneftegas (Yugansk)").
@@ -24,7 +28,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -82,6 +87,75 @@ def strip_titles(text: str, kind: str) -> str:
     while cut < len(words) - 1 and _bare(words[cut]) in TITLE_WORDS:
         cut += 1
     return " ".join(words[cut:])
+
+
+# Honorifics that say a person's gender (folded, no dots); the others (Dr, Prof, Rev) do not.
+_GENDER_OF = dict.fromkeys(("mr", "sir", "lord", "baron"), "m") | dict.fromkeys(
+    ("mrs", "ms", "miss", "lady", "dame", "baroness"), "f"
+)
+# A titled short form is unlinked from its full name when the other gender's honorifics
+# are written with that full name at least this many times, and four times as often.
+GENDER_CLASH_VOTES = 5
+
+
+_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?\s+$")
+
+
+def honorific_gender(mention: Mention, text: str | None = None) -> str | None:
+    """ "m" or "f" when the mention opens with a gendered honorific ("Mrs Howard") or, when
+    the article `text` is given, follows one (the model's span is often "Howard" of "Mr
+    Howard")."""
+    words = mention.text.split(maxsplit=1)
+    if len(words) == 2 and _bare(words[0]) in _GENDER_OF:
+        return _GENDER_OF[_bare(words[0])]
+    if text is None or len(words) != 1:
+        return None
+    before = _WORD_BEFORE.search(text[max(0, mention.start - 12) : mention.start])
+    return _GENDER_OF.get(before.group(1).casefold()) if before else None
+
+
+def unlink_gender_clashes(
+    resolved: Mapping[str, list[Mention]], texts: Mapping[str, str] | None
+) -> dict[str, list[Mention]]:
+    """The corpus's mentions with the links undone where a titled short form's honorific
+    contradicts the one the corpus writes with its full name: "Mrs Howard" linked to
+    "Michael Howard" in an article naming him first, while the corpus writes him "Mr
+    Howard" a hundred times, is his wife. Unlinked, she stays her own entity (`ref` names
+    her titled spelling, so no later step links her surname back to him). Without the
+    texts only honorifics inside the model's spans are read."""
+    texts = texts or {}
+    genders = {
+        (article_id, i): honorific_gender(m, texts.get(article_id))
+        for article_id, mentions in resolved.items()
+        for i, m in enumerate(mentions)
+        if " " in m.ref
+    }
+    votes: defaultdict[str, Counter[str]] = defaultdict(Counter)  # full name -> genders
+    for (article_id, i), gender in genders.items():
+        if gender is not None:
+            votes[resolved[article_id][i].ref][gender] += 1
+
+    def clashes(article_id: str, i: int, mention: Mention) -> bool:
+        gender = genders.get((article_id, i))
+        if gender is None:
+            return False
+        counted = votes[mention.ref]
+        other = sum(n for g, n in counted.items() if g != gender)
+        return other >= GENDER_CLASH_VOTES and counted[gender] * 4 < other
+
+    return {
+        article_id: [
+            replace(m, ref=_own_identity(m)) if clashes(article_id, i, m) else m
+            for i, m in enumerate(mentions)
+        ]
+        for article_id, mentions in resolved.items()
+    }
+
+
+def _own_identity(mention: Mention) -> str:
+    """A `ref` that keeps a titled short form an entity of its own: its folded spelling,
+    honorific included ("mrs howard"), which no full name's key equals."""
+    return fold(mention.text)
 
 
 def has_title(text: str, kind: str) -> bool:
