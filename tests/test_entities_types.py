@@ -191,6 +191,19 @@ def test_a_kind_of_organisation_beside_a_name_votes_org() -> None:
     assert "ORG" not in cues_of("Mr Blair's spokesman said so.", "Blair")
 
 
+def test_a_definition_or_a_membership_beside_a_name_votes_org() -> None:
+    defined = "The report cites Sibneft, a Russian oil company that came close to a merger."
+    assert cues_of(defined, "Sibneft") == {"ORG": ORG_NOUN_WEIGHT}
+    led = "Police detained Serikzhan Bilash, head of Atajurt, on Sunday."
+    assert cues_of(led, "Atajurt") == {"ORG": 1.0}
+    # A person's job at a company, and the company's own words, define no organisation.
+    job = "said Adam Thomas, an analyst at research firm Informa Media."
+    assert "ORG" not in cues_of(job, "Adam Thomas")
+    owner = "Judy Bell, the company's founder, said so. Sidney Taurel, the company says, quit."
+    assert "ORG" not in cues_of(owner, "Judy Bell")
+    assert "ORG" not in cues_of(owner, "Sidney Taurel")
+
+
 def test_pronouns_and_plural_verbs_say_whether_one_person_is_meant() -> None:
     not_person = {"ORG": PRONOUN_WEIGHT, "PLACE": PRONOUN_WEIGHT}
     assert cues_of("The board of Yukos claims its assets were seized.", "Yukos") == not_person

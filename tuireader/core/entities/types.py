@@ -17,6 +17,8 @@ cues read from the spelling and the words around a mention add weighted votes:
 | a job title before ("President X", "coach X")   | PERSON    | `TITLE_WEIGHT`       |
 | a kind of organisation before ("oil firm X",    | ORG       | `ORG_NOUN_WEIGHT`    |
 | "game maker X") or after ("X shares", "X boss") |           |                      |
+| or defined after ("X, a Russian oil company")   |           |                      |
+| "head of X", "members of X", "volunteer with X" | ORG       | `IN_WEIGHT`          |
 | "he"/"his"/"she"/"her" next in the clause       | PERSON    | `PRONOUN_WEIGHT`     |
 | "its" next in the clause; "X have/are/were"     | ORG and   | `PRONOUN_WEIGHT`     |
 | (a team or a company, never one person)         | PLACE     | each                 |
@@ -87,10 +89,11 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|added)\s+$")
 _SAID_AFTER = re.compile(r"^(?:'s?)?\s*,?\s*(?:said|says|told|added)\b")
 # A common noun naming a kind of organisation just before the name ("Russian oil firm
 # Yukos", "game maker Valve", "French side Lyon"); lower case, so "Group" of a name is not one.
-# Not the words also said of people: "rival", "publisher", "developer", "film-maker".
+# Not the words also said of people: "rival", "publisher", "developer", "film-maker",
+# "broadcaster" ("veteran broadcaster David Dimbleby").
 _ORG_NOUN_BEFORE = re.compile(
     r"(?<![-\w])(?:firm|company|giant|group|maker|carrier|airline|bank|lender|insurer"
-    r"|retailer|chain|club|side|outfit|operator|broadcaster|network|studio|label|band|brand"
+    r"|retailer|chain|club|side|outfit|operator|network|studio|label|band|brand"
     r"|manufacturer|conglomerate)\s+$"
 )
 # What an organisation has and a person does not, right after the name, no possessive:
@@ -99,7 +102,23 @@ _ORG_NOUN_BEFORE = re.compile(
 _ORG_NOUN_AFTER = re.compile(
     r"^\s+(?:boss|bosses|chief|chairman|spokes(?:wo)?man|spokesperson|executives|shares"
     r"|shareholders?|shareholding|subsidiary|directors|board|staff|employees|fans|squad"
-    r"|manager|coach|captain|striker|midfielder|defender|goalkeeper|winger|lawsuit)\b"
+    r"|manager|coach|captain|striker|midfielder|defender|goalkeeper|winger|lawsuit"
+    r"|volunteers?|members|activists|founder|headquarters)\b"
+)
+# A definition right after the name, as news writes one on first mention: "Sibneft, a
+# Russian oil company", "Atajurt, a volunteer group formed in 2017".
+# The noun must head the phrase: not "Adam Thomas, an analyst at research firm Informa",
+# "Judy Bell, the company's founder", "Sidney Taurel, the company says".
+_DEFINED_AS_ORG = re.compile(
+    r"^,\s+(?:a|an|the)\s+(?:(?!(?:at|with|of|for|in|on|from)\s)[\w-]+\s+){0,3}?"
+    r"(?:firm|company|group|organi[sz]ation|association|charity|party|agency|bank|club|band"
+    r"|network|movement|union)\b"
+    r"(?!['\u2019]s|\s+(?:says?|said|has|had|is|was|will|would)\b)"
+)
+# Where a person leads or belongs: "head of Atajurt", "members of the union".
+_MEMBER_OF = re.compile(
+    r"\b(?:head|leader|founder|members?|chairman|chairwoman|volunteers?|spokes(?:wo)?man)"
+    r"\s+(?:of|for|with)\s+(?:the\s+)?$"
 )
 # A plural verb right after a name: a team or a company ("Bath have signed", "Chelsea
 # are"), never one person. Not after "and": "Blair and Brown are" is two people.
@@ -170,7 +189,7 @@ def text_cues(text: str, start: int, end: int) -> Votes:
     suffix = _SUFFIX_AFTER.match(after)
     if suffix and _bare(suffix.group(1)) in COMPANY_SUFFIXES and suffix.group(1)[:1].isupper():
         votes["ORG"] += SUFFIX_WEIGHT
-    if _ORG_NOUN_AFTER.match(after):
+    if _ORG_NOUN_AFTER.match(after) or _DEFINED_AS_ORG.match(text[end : end + _PRONOUN_REACH]):
         votes["ORG"] += ORG_NOUN_WEIGHT
     if _titled_context(before):
         votes["PERSON"] += HONORIFIC_WEIGHT
@@ -178,7 +197,7 @@ def text_cues(text: str, start: int, end: int) -> Votes:
         votes["PERSON"] += TITLE_WEIGHT
     elif _ORG_NOUN_BEFORE.search(before):
         votes["ORG"] += ORG_NOUN_WEIGHT
-    elif _STAKE_IN.search(before):
+    elif _STAKE_IN.search(before) or _MEMBER_OF.search(before):
         votes["ORG"] += IN_WEIGHT
     elif _IN_BEFORE.search(before):
         votes["PLACE"] += IN_WEIGHT
