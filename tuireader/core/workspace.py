@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuireader.core.article_cache import (
     ArticleCache,
+    FileStamp,
+    SeedRecord,
     SeedSnapshot,
     file_stamp,
     folder_unchanged,
@@ -46,7 +49,10 @@ if TYPE_CHECKING:
 
 WORKSPACE_ENV = "TUIREADER_WORKSPACE"
 CHECKED_CATALOG = "catalog-checked.json"  # in indexes/: what checking the catalog found
-MANIFEST_VERSION = 2  # of indexes/search-files.json; another version means "check properly"
+# Of indexes/search-files.json and search-folders.json; another version means "check
+# properly". 3: folder records with their entries' digest, file stamps with the inode, the
+# walk's warnings and the catalog entries' digests (what an update after an edit needs).
+MANIFEST_VERSION = 3
 # How long `Workspace.search` trusts a check that found the index current, as long as no
 # folder of seeds/ changed (files added, removed, renamed or replaced are seen at once; an
 # edit in place within this time is seen when it is over, or by `refresh()`).
@@ -96,6 +102,10 @@ class Workspace:
         # Set when a check found a change or `refresh` was called: records of checks made
         # by other processes are not trusted then.
         self._full_check_due = False
+        # Set when a check compared seeds/ with the record of the last reindex and found a
+        # difference: the reindex that follows updates what changed (`reindex`).
+        self._change_found = False
+        self._files_record_cache: tuple[FileStamp | None, dict[str, Any]] | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Workspace:
@@ -175,21 +185,34 @@ class Workspace:
     def articles(self) -> dict[str, Article]:
         """Every loadable article, by id; files that cannot be used (too big, binary,
         symlinks out of the workspace, …) become load_warnings."""
-        loaded: dict[str, Article] = {}
         # Stamps are taken before the catalog and the files are read: a change made while
         # they are read is seen by the next look.
         snapshot = self._take_snapshot()
         catalog = self.catalog
         found = snapshot.found
-        self.load_warnings.extend(found.warnings)
-        for path, message in found.skipped.items():
+        self._note_walk(found.warnings, found.skipped)
+        self._article_cache.keep_only(set(found.paths))
+        return self._load_articles(
+            ((path, snapshot.stamps.get(path)) for path in found.paths), catalog
+        )
+
+    def _note_walk(self, warnings: list[str], skipped: Mapping[Path, str]) -> None:
+        """Keep what the walk of seeds/ warned about, and why article files were skipped."""
+        self.load_warnings.extend(warnings)
+        for path, message in skipped.items():
             if path.suffix.lower() in ARTICLE_SUFFIXES:
                 self.skipped[article_id_for(path, self.seeds_dir)] = message
-        cache = self._article_cache
-        cache.keep_only(set(found.paths))
-        for path in found.paths:
+
+    def _load_articles(
+        self, files: Iterable[tuple[Path, FileStamp | None]], catalog: Mapping[str, Any]
+    ) -> dict[str, Article]:
+        """The articles of these files (in the walk's order, with their stamps), each read
+        again only when its stamp changed (`ArticleCache`). A file that cannot be loaded,
+        or whose id an earlier file has, becomes a load warning."""
+        loaded: dict[str, Article] = {}
+        for path, stamp in files:
             try:
-                article = cache.load(path, self.seeds_dir, catalog, snapshot.stamps.get(path))
+                article = self._article_cache.load(path, self.seeds_dir, catalog, stamp)
             except ArticleLoadError as error:
                 self.load_warnings.append(str(error))
                 self.skipped[article_id_for(path, self.seeds_dir)] = str(error)
@@ -267,38 +290,120 @@ class Workspace:
     def reindex(
         self, rebuild: bool = False, progress: ProgressCallback | None = None
     ) -> IndexReport:
-        """Bring the index up to date with seeds/ (only changed files are re-indexed; only
-        files whose size, time or inode changed are read again in a long-lived session)."""
+        """Bring the index up to date with seeds/ (only changed articles are re-indexed).
+
+        After a freshness check that found a change (what `search` and `tuireader search`
+        do first), the update costs what changed: only files whose stamp differs from the
+        record of the last reindex are read, only their articles compared with the index,
+        and the index's files checked by size and time (`_update_changed`). Otherwise
+        (`tuireader index`, a rebuild, no usable record) every article is looked at, read
+        again only when its file's size, time or inode changed in a long-lived session, and
+        every index file is digested, which finds damage that kept a file's size and time.
+        """
+        change_found = self._change_found
         self.refresh()
+        report = None if rebuild or not change_found else self._update_changed(progress)
+        return report if report is not None else self._update_all(rebuild, progress)
+
+    def _update_all(self, rebuild: bool, progress: ProgressCallback | None) -> IndexReport:
+        """The index updated from every article (see `reindex`)."""
         catalog_stamp = file_stamp(self.seeds_dir / "catalog.yaml")
         articles = self.articles  # looks at seeds/ first: self._snapshot is that look
         report = self.index.update(articles, rebuild=rebuild, progress=progress)
         assert self._snapshot is not None
-        folders, files = self._manifest(self._snapshot, catalog_stamp, self.index.generation())
-        # A cache of file stats only: a read-only workspace cannot keep it. The list of
-        # files first: a check reads the folders' record first and trusts nothing without it.
-        with contextlib.suppress(OSError):
-            atomic_write_text(self._manifest_path(), json.dumps(files, sort_keys=True))
-            atomic_write_text(self._folders_path(), json.dumps(folders, sort_keys=True))
-        self._trust(folders["dirs"])
+        record = SeedRecord.of(self._snapshot, self.seeds_dir)
+        self._save_record(record, catalog_stamp, _catalog_digests(self.catalog))
         return report
 
-    def _manifest(
-        self, snapshot: SeedSnapshot, catalog_stamp: tuple[int, int, int] | None, generation: Any
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """What the freshness checks compare, as two records (the small one is all a quick
-        check reads): the index generation with the catalog's stamp and a record of each
-        folder of seeds/; the generation with the size and time of each article file, by
-        path relative to seeds/."""
-        seeds = self.seeds_dir
-        files = {
-            _relative(path, seeds): [size, mtime_ns]
-            for path, (size, mtime_ns, _) in snapshot.stamps.items()
+    def _update_changed(self, progress: ProgressCallback | None) -> IndexReport | None:
+        """The index updated from the articles whose file or catalog entry changed since
+        the record of the last reindex; None when there is no usable record (another
+        version, or another index generation: the caller then looks at everything)."""
+        recorded = self._read_record(self.index.generation())
+        if recorded is None:
+            return None
+        record, catalog_recorded, digests_recorded = recorded
+        catalog_stamp = file_stamp(self.seeds_dir / "catalog.yaml")
+        current = record.look_again(self.seeds_dir, self.root)  # before anything is read
+        catalog = self.catalog
+        digests = digests_recorded
+        if catalog_recorded != _catalog_record(catalog_stamp):
+            digests = _catalog_digests(catalog)
+        self._note_walk(
+            current.warnings, {self.seeds_dir / n: m for n, m in current.skipped.items()}
+        )
+        touched = {
+            article_id_for(self.seeds_dir / name, self.seeds_dir)
+            for name in current.changed_since(record)
         }
-        dirs = {_relative(path, seeds): record for path, record in snapshot.folders.items()}
-        head = {"version": MANIFEST_VERSION, "generation": generation}
-        catalog = list(catalog_stamp[:2]) if catalog_stamp is not None else None
-        return {**head, "catalog": catalog, "dirs": dirs}, {**head, "files": files}
+        touched.update(
+            article_id
+            for article_id in digests.keys() | digests_recorded.keys()
+            if digests.get(article_id) != digests_recorded.get(article_id)
+        )
+        articles = self._load_articles(self._files_of(touched, current), catalog)
+        report = self.index.update_changed(articles, touched - articles.keys(), progress)
+        self._save_record(current, catalog_stamp, digests)
+        return report
+
+    def _files_of(
+        self, article_ids: set[str], record: SeedRecord
+    ) -> list[tuple[Path, FileStamp | None]]:
+        """The files (in the walk's order, with their stamps) whose article id is one of
+        these: usually one each, two when `a.txt` and `a.md` share a folder."""
+        if not article_ids:
+            return []
+        # An article's file is named by its id and a suffix (`article_id_for`): a prefix
+        # test in C picks the few candidates out of every file.
+        prefixes = tuple(f"{article_id}." for article_id in article_ids)
+        files: list[tuple[Path, FileStamp | None]] = []
+        for name, stamp in record.files.items():
+            if name.startswith(prefixes):
+                path = self.seeds_dir / name
+                if article_id_for(path, self.seeds_dir) in article_ids:
+                    files.append((path, stamp))
+        return files
+
+    def _read_record(
+        self, generation: int | None
+    ) -> tuple[SeedRecord, list[int] | None, dict[str, str]] | None:
+        """The record of the last reindex if it is of this version and index generation:
+        the look at seeds/ then, the catalog's size and time, and its entries' digests."""
+        if generation is None:
+            return None
+        try:
+            folders = json.loads(self._folders_path().read_text(encoding="utf-8"))
+            files = self._files_record()
+            for part in (folders, files):
+                if part["version"] != MANIFEST_VERSION or part["generation"] != generation:
+                    return None
+            digests = {str(k): str(v) for k, v in files["catalog_entries"].items()}
+            return SeedRecord.from_json(folders, files), folders["catalog"], digests
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def _save_record(
+        self,
+        record: SeedRecord,
+        catalog_stamp: FileStamp | None,
+        catalog_digests: dict[str, str],
+    ) -> None:
+        """Store what the freshness checks and the next update compare, as two records
+        (the small one is all a quick check reads): the index generation with the catalog's
+        stamp and a record of each folder of seeds/; the generation with the stamp of each
+        article file by path relative to seeds/, the walk's warnings and the catalog
+        entries' digests. Then trust the index (it was just found current)."""
+        head = {"version": MANIFEST_VERSION, "generation": self.index.generation()}
+        dirs, files = record.to_json()
+        folders = {**head, "catalog": _catalog_record(catalog_stamp), **dirs}
+        files = {**head, **files, "catalog_entries": catalog_digests}
+        # A cache of file stats only: a read-only workspace cannot keep it. The list of
+        # files first: a check reads the folders' record first and trusts nothing without
+        # it. Not sorted: the files' order is the walk's, which the articles keep.
+        with contextlib.suppress(OSError):
+            atomic_write_text(self._manifest_path(), json.dumps(files))
+            atomic_write_text(self._folders_path(), json.dumps(folders, sort_keys=True))
+        self._trust(folders["dirs"])
 
     def index_looks_current(self) -> bool:
         """Whether no file in seeds/ changed since the last reindex, judged by the records
@@ -324,13 +429,13 @@ class Workspace:
             folders = json.loads(self._folders_path().read_text(encoding="utf-8"))
             checked_ns = self._folders_path().stat().st_mtime_ns
             dirs: dict[str, Any] = folders["dirs"]
-            if folders["version"] != MANIFEST_VERSION or not _folders_unchanged(
-                self.seeds_dir, dirs
-            ):
+            if folders["version"] != MANIFEST_VERSION:
                 return self._distrust()
+            if not _folders_unchanged(self.seeds_dir, dirs):
+                return self._distrust(change_found=True)
             catalog = file_stamp(self.seeds_dir / "catalog.yaml")
-            if folders["catalog"] != (list(catalog[:2]) if catalog else None):
-                return self._distrust()
+            if folders["catalog"] != _catalog_record(catalog):
+                return self._distrust(change_found=True)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return self._distrust()
         if folders["generation"] != self.index.generation() or folders["generation"] is None:
@@ -338,7 +443,7 @@ class Workspace:
         if not every_file and self._recently_checked(checked_ns):
             return True
         if not self._files_unchanged(folders["generation"]):
-            return self._distrust()
+            return self._distrust(change_found=True)
         self._trust(dirs)
         # The record's time says when every file was last found unchanged, for the next
         # process (a read-only workspace cannot keep it: it checks every file each time).
@@ -349,7 +454,7 @@ class Workspace:
     def _files_unchanged(self, generation: int) -> bool:
         """Whether every article file recorded at the last reindex has its size and time."""
         try:
-            saved = json.loads(self._manifest_path().read_text(encoding="utf-8"))
+            saved = self._files_record()
             files: dict[str, list[int]] = saved["files"]
             if saved["generation"] != generation:
                 return False
@@ -366,17 +471,37 @@ class Workspace:
                 return False
         return True
 
+    def _files_record(self) -> dict[str, Any]:
+        """The record of article files, parsed once per version of the file (a check
+        that found a change and the update after it both read it: 1.7 MB on BBC ×10).
+        Callers must not change it. OSError or ValueError when it cannot be read."""
+        path = self._manifest_path()
+        stamp = file_stamp(path)  # a new inode with each write (written by a rename)
+        if (
+            stamp is None
+            or self._files_record_cache is None
+            or self._files_record_cache[0] != stamp
+        ):
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(record, dict):
+                raise ValueError(f"{path} holds no record")
+            self._files_record_cache = (stamp, record)
+        return self._files_record_cache[1]
+
     def _trust(self, dirs: dict[str, Any]) -> None:
         """Remember that every file was found unchanged now, with these folder records."""
         self._checked_at = time.monotonic()
         self._checked_folders = dirs
         self._checked_catalog = file_stamp(self.seeds_dir / "catalog.yaml")
         self._full_check_due = False
+        self._change_found = False
 
-    def _distrust(self) -> bool:
-        """Forget that the index was found current (the next check looks at every file)."""
+    def _distrust(self, change_found: bool = False) -> bool:
+        """Forget that the index was found current (the next check looks at every file);
+        `change_found`: the check found seeds/ changed since the last reindex's record."""
         self._checked_at = None
         self._full_check_due = True
+        self._change_found = change_found
         return False
 
     def _recently_checked(self, record_ns: int | None = None) -> bool:
@@ -425,12 +550,17 @@ def _folders_unchanged(seeds_dir: Path, dirs: dict[str, Any]) -> bool:
     return all(folder_unchanged(seeds_dir / name, record) for name, record in dirs.items())
 
 
-def _relative(path: Path, seeds_dir: Path) -> str:
-    """`path` relative to seeds/ as a POSIX string ("." for seeds/ itself), by string
-    slicing: Path.relative_to costs 0.1 s over the 20,950 files of BBC ×10."""
-    text, prefix = str(path), str(seeds_dir) + os.sep
-    if text == str(seeds_dir):
-        return "."
-    if not text.startswith(prefix):
-        return path.relative_to(seeds_dir).as_posix()  # raises ValueError, as it should
-    return text[len(prefix) :].replace(os.sep, "/")
+def _catalog_record(stamp: FileStamp | None) -> list[int] | None:
+    """What the records keep of the catalog's stamp: its size and time."""
+    return list(stamp[:2]) if stamp is not None else None
+
+
+def _catalog_digests(catalog: Mapping[str, Any]) -> dict[str, str]:
+    """A digest of each catalog entry, by article id: what tells an update which
+    articles a catalog edit changed."""
+    return {
+        article_id: hashlib.blake2b(
+            json.dumps(entry, sort_keys=True, default=str).encode("utf-8"), digest_size=16
+        ).hexdigest()
+        for article_id, entry in catalog.items()
+    }

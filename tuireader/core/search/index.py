@@ -26,7 +26,8 @@ import functools
 import itertools
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -64,6 +65,7 @@ from tuireader.core.search.results import (
     SearchHit,
     SearchResults,
 )
+from tuireader.core.search.segments import SegmentTerms
 from tuireader.core.search.snippets import make_snippet, token_spans
 from tuireader.core.search.spelling import did_you_mean
 from tuireader.core.search.storage import (
@@ -94,6 +96,15 @@ ProgressCallback = Callable[[int, int, str], None]
 EntitySpellings = Callable[[str], list[str]]
 ArticleSource = Callable[[], Mapping[str, "Article"]]
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """What an update is given: every article (`gone` None), or the articles that may have
+    changed with the ids of those that are gone."""
+
+    articles: Mapping[str, Article]
+    gone: frozenset[str] | None
 
 
 class SearchIndex:
@@ -258,18 +269,41 @@ class SearchIndex:
         built, or built in memory when it is missing or damaged (a message says which).
         SearchIndexError when writing fails (disk full) or another writer holds the lock too
         long; the previous index is then kept."""
+        return self._update(_Changes(articles, None), rebuild, progress)
+
+    def update_changed(
+        self,
+        articles: Mapping[str, Article],
+        gone: Collection[str],
+        progress: ProgressCallback | None = None,
+    ) -> IndexReport:
+        """`update` for the articles known to have changed: index these where their
+        fingerprint differs from the indexed one, drop the `gone` ids, and leave every other
+        article as indexed, so that one edit costs one article, not the corpus (the report's
+        `unchanged` counts the given articles found unchanged). The index's files are
+        checked by size and time (`update` digests every one). An index that is missing,
+        from another version or damaged is rebuilt from every article (the `articles`
+        source given to the constructor; without it, SearchIndexError)."""
+        return self._update(_Changes(articles, frozenset(gone)), False, progress)
+
+    def _update(
+        self, changes: _Changes, rebuild: bool, progress: ProgressCallback | None
+    ) -> IndexReport:
+        """What `update` and `update_changed` share: the lock, the read-only case, the
+        errors of writing."""
         started = time.perf_counter()
         report = IndexReport()
         with self._lock:
-            self._known_articles = articles
+            if changes.gone is None:
+                self._known_articles = changes.articles
             self.close()
             try:
                 with self._files.write_lock():
                     self._files.remove_leftovers()
                     self._memory = None
-                    self._update_locked(articles, rebuild, report, progress)
+                    self._update_locked(changes, rebuild, report, progress)
             except ReadOnlyFolder:
-                self._update_read_only(articles, report, progress)
+                self._update_read_only(changes, report, progress)
             except OSError as error:  # disk full, I/O error: the old index is untouched
                 raise SearchIndexError(self._files.write_failed_message(error)) from error
             finally:
@@ -279,7 +313,7 @@ class SearchIndex:
 
     def _update_locked(
         self,
-        articles: Mapping[str, Article],
+        changes: _Changes,
         rebuild: bool,
         report: IndexReport,
         progress: ProgressCallback | None,
@@ -289,37 +323,69 @@ class SearchIndex:
             report.messages.append("rebuilding the search index")
         else:
             try:
-                if not self._files.verify(deep=True):
+                # Every file digested when every article is looked at anyway; by size and
+                # time when only changed ones are (opening checks no more than that).
+                if not self._files.verify(deep=changes.gone is None):
                     raise IndexDamaged(
                         f"the search index in {self.folder} has no record of its files "
                         "(an older tuireader or an interrupted update)"
                     )
-                stored = self._read_checksums(self._files.open_for_reading())
+                stored = self._stored(self._files.open_for_reading(), changes)
             except UNUSABLE as error:
                 if not isinstance(error, IndexDamaged) or str(error):  # absent: no message
                     report.messages.append(f"{self._files.damage_reason(error)}; rebuilding it")
         if stored is None:
+            articles = self._every_article(changes)
             report.added = list(articles)
             report.rebuilt = True
             self._rebuild(articles, report, progress)
             return
-        self._classify(articles, stored, report)
+        self._classify(changes, stored, report)
         if report.touched:
-            self._write(self._files.open_for_writing(), articles, report, progress)
+            self._write(self._files.open_for_writing(), changes.articles, report, progress)
             self._files.write_record()
 
+    def _every_article(self, changes: _Changes) -> Mapping[str, Article]:
+        """Every article, for a (re)build: the changes when they are all of them, else the
+        article source."""
+        if changes.gone is None:
+            return changes.articles
+        articles = self._article_source()
+        if articles is None:
+            raise SearchIndexError(
+                f"the search index in {self.folder} must be rebuilt; run `tuireader index`"
+            )
+        self._known_articles = articles
+        return articles
+
     @staticmethod
-    def _classify(
-        articles: Mapping[str, Article], stored: Mapping[str, str], report: IndexReport
-    ) -> None:
-        for article_id, article in articles.items():
+    def _stored(index: Any, changes: _Changes) -> dict[str, str]:
+        """The indexed fingerprints `changes` are compared with, by article id: of every
+        article, or of the changed and gone ones only."""
+        if changes.gone is None:
+            return SearchIndex._read_checksums(index)
+        checksums = {}
+        with index.searcher() as searcher:
+            for article_id in [*changes.articles, *changes.gone]:
+                fields = searcher.document(uid=f"{article_id}#article")
+                if fields is not None:
+                    checksums[article_id] = fields["checksum"]
+        return checksums
+
+    @staticmethod
+    def _classify(changes: _Changes, stored: Mapping[str, str], report: IndexReport) -> None:
+        """Sort the articles into added, changed and unchanged, and the ids to drop."""
+        for article_id, article in changes.articles.items():
             if article_id not in stored:
                 report.added.append(article_id)
             elif stored[article_id] != index_fingerprint(article):
                 report.changed.append(article_id)
             else:
                 report.unchanged += 1
-        report.removed = sorted(set(stored) - set(articles))
+        if changes.gone is None:
+            report.removed = sorted(set(stored) - set(changes.articles))
+        else:
+            report.removed = sorted(set(stored) & changes.gone)
 
     def _rebuild(
         self,
@@ -338,7 +404,7 @@ class SearchIndex:
 
     def _update_read_only(
         self,
-        articles: Mapping[str, Article],
+        changes: _Changes,
         report: IndexReport,
         progress: ProgressCallback | None,
     ) -> None:
@@ -346,19 +412,19 @@ class SearchIndex:
         if self._memory is not None:
             self._memory = None
         try:
-            stored = self._read_checksums(self._open())
+            stored = self._stored(self._open(), changes)
         except UNUSABLE as error:
-            self._build_in_memory(articles, progress)
+            self._build_in_memory(self._every_article(changes), progress)
             report.rebuilt = True
             report.messages.append(self._in_memory_message(self._files.damage_reason(error)))
             return
-        changes = IndexReport()
-        self._classify(articles, stored, changes)
-        report.unchanged = changes.unchanged
-        if changes.touched:
+        found = IndexReport()
+        self._classify(changes, stored, found)
+        report.unchanged = found.unchanged
+        if found.touched:
             report.messages.append(
                 f"{self.folder} cannot be written (the workspace is read-only): searching the "
-                f"index as it was last built ({plural(changes.touched, 'article')} added, "
+                f"index as it was last built ({plural(found.touched, 'article')} added, "
                 "changed or removed since are not in it)"
             )
 
@@ -380,6 +446,7 @@ class SearchIndex:
     ) -> None:
         to_index = report.added + report.changed
         total = len(to_index)
+        before = SegmentTerms.of_index(index)
         # An article's documents are added together, its bookkeeping document first:
         # by_article.py finds a paragraph's article by that order.
         # A big batch is faster with a larger buffer. Our lock is held, so Whoosh's own
@@ -396,22 +463,37 @@ class SearchIndex:
                     progress(done, total, f"indexing {article_id}")
             if progress:
                 progress(total, total, "saving the index")
-            writer.commit(optimize=report.rebuilt)
+            if report.rebuilt:
+                writer.commit(optimize=True)
+            else:
+                # Whoosh's own policy (small segments merged), noting what it merges.
+                writer.commit(mergetype=before.merge_policy())
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.cancel()
             raise
-        self._save_spelling(index)
+        self._save_spelling(index, None if report.rebuilt else before)
 
     @staticmethod
-    def _save_spelling(index: Any) -> None:
-        """Store the spelling tables beside the index just committed (an index in memory
-        has none on disk: they are computed when first searched)."""
+    def _save_spelling(index: Any, before: SegmentTerms | None = None) -> None:
+        """Store the spelling tables beside the index just committed: the last commit's
+        tables updated for the terms whose counts the commit may have changed (`before`
+        says which segments there were), or computed from the whole index when there are
+        none to update (a rebuild, or tables from another generation). An index in memory
+        has none on disk: they are computed when first searched."""
         folder = getattr(index.storage, "folder", None)
         if not folder:  # Whoosh's RamStorage has folder "": Path("") would be the cwd
             return
+        generation = toc_generation(Path(folder))
+        previous = None
+        if before is not None:
+            previous = SpellingTables.load(Path(folder), before.generation, complete=True)
         with index.reader() as reader:
-            tables = SpellingTables.build(reader, toc_generation(Path(folder)))
+            terms = None if before is None else before.changed_terms(reader)
+            if previous is None or terms is None:
+                tables = SpellingTables.build(reader, generation)
+            else:
+                tables = previous.updated(reader, terms, generation)
         tables.save(Path(folder))
 
     def _refresh_searcher(self) -> None:

@@ -30,10 +30,14 @@ word and the text's spelling of each: one edit, two in words of LONG_WORD+ lette
 the closest much more frequent one is suggested (`kazahkstan` → Kazakhstan, `electon` →
 election, never `uighur` → figures).
 
-Both tables are computed when the index is written (`SpellingTables.build`) and stored in
-the index folder (`spelling.json`, `spelling-terms.txt`, stamped with the index's
-generation), so a search reads a small file instead of the whole lexicon; the suggestion
-vocabulary is read only when a query has few hits.
+Both tables are computed when the index is written and stored in the index folder
+(`spelling.json`, `spelling-terms.txt`, stamped with the index's generation), so a search
+reads a small file instead of the whole lexicon; the suggestion vocabulary is read only
+when a query has few hits. A rebuild computes them from the whole lexicon
+(`SpellingTables.build`); an update brings the last ones up to date for the terms whose
+counts it may have changed (`SpellingTables.updated`, segments.py says which), so one edit
+costs its own terms, not the lexicon: the rules below are per term, and a name's variants
+depend only on the names sharing its keys.
 """
 
 from __future__ import annotations
@@ -42,15 +46,19 @@ import contextlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from whoosh.query import Or, Phrase, Query, Sequence, Term
 
+from tuireader.core.fileio import atomic_write_text
+
 VARIANTS_FILE = "spelling.json"
 TERMS_FILE = "spelling-terms.txt"
+NAME_KEYS_FILE = "spelling-name-keys.txt"  # each name's transliteration key, for updates
+GENERATION_LINE = "#generation"  # the first line of those two (no term starts with "#")
 FORMAT = 3  # bump when the tables are computed otherwise: older files are ignored
 NAME_SHARE = 0.6  # of a term's paragraphs that must write it as a name
 MIN_NAME_LENGTH = 4
@@ -143,6 +151,7 @@ class SpellingTables:
     folder: Path | None = None  # where the suggestion vocabulary is, when on disk
     _vocabulary: dict[str, int] | None = None
     _keys: _NameKeys | None = None
+    _name_keys: dict[str, str] | None = None  # each name's key, when built or loaded
 
     # ------------------------------------------------------------------------- building
     @classmethod
@@ -151,39 +160,89 @@ class SpellingTables:
         names: dict[str, int] = {}
         for raw, info in reader.iter_field(NAMES_FIELD):
             term = raw.decode("utf-8")
-            if len(term) < MIN_NAME_LENGTH or not term.isalpha():
-                continue
-            in_body = reader.doc_frequency(BODY_FIELD, term)
-            if in_body and info.doc_frequency() >= NAME_SHARE * in_body:
-                names[term] = in_body
-        tables = cls(generation, _NameKeys(names).pair_all(), names)
+            if _may_be_name(term):
+                paragraphs = _name_paragraphs(
+                    info.doc_frequency(), reader.doc_frequency(BODY_FIELD, term)
+                )
+                if paragraphs:
+                    names[term] = paragraphs
+        keys = _NameKeys(names)
+        tables = cls(generation, keys.pair_all(), names, _keys=keys, _name_keys=keys.keys)
         tables._vocabulary = {
             raw.decode("utf-8"): info.doc_frequency()
             for raw, info in reader.iter_field(BODY_FIELD)
-            if info.doc_frequency() >= SUGGEST_MIN
-            and len(raw) >= MIN_SUGGEST_LENGTH
-            and raw.isalpha()
+            if _suggestable(raw, info.doc_frequency())
         }
+        return tables
+
+    def updated(self, reader: Any, terms: Iterable[str], generation: int) -> SpellingTables:
+        """These tables (of the index before a commit) brought up to date for the index
+        `reader` reads after it, where only the counts of `terms` may have changed: what
+        `build` would give, at the cost of those terms and of the names sharing keys
+        with the names among them."""
+        names = dict(self.names)
+        vocabulary = dict(self.vocabulary())
+        renamed: set[str] = set()  # terms that became or ceased to be names, or recounted
+        for term in terms:
+            in_body = reader.doc_frequency(BODY_FIELD, term)
+            paragraphs = None
+            if _may_be_name(term):
+                paragraphs = _name_paragraphs(reader.doc_frequency(NAMES_FIELD, term), in_body)
+            if names.get(term) != paragraphs:
+                renamed.add(term)
+                if paragraphs:
+                    names[term] = paragraphs
+                else:
+                    names.pop(term, None)
+            if _suggestable(term.encode("utf-8"), in_body):
+                vocabulary[term] = in_body
+            else:
+                vocabulary.pop(term, None)
+        variants = dict(self.variants)
+        tables = SpellingTables(generation, variants, names, _name_keys=self._name_keys)
+        if renamed:
+            # The keys of the names kept are the stored ones: computing all again would
+            # cost what exists.
+            keys = _NameKeys(names, self._name_keys)
+            tables._keys, tables._name_keys = keys, keys.keys
+            affected = set(renamed)
+            for term in renamed:
+                affected |= keys.neighbours(term)
+            for term in affected:
+                related = keys.related(term) if term in names else []
+                if related:
+                    variants[term] = related
+                else:
+                    variants.pop(term, None)
+        tables.variants = dict(sorted(variants.items()))
+        tables._vocabulary = vocabulary
         return tables
 
     # ------------------------------------------------------------------- storing, loading
     def save(self, folder: Path) -> None:
-        """Write the tables into the index folder (the writers' lock is held)."""
+        """Write the tables into the index folder (the writers' lock is held): the
+        vocabulary and the names' keys first, then the variants (a crash in between leaves
+        files that say they are of another generation than the variants)."""
+        if self._name_keys is None:
+            self._name_keys = _NameKeys(self.names).keys
+        _write_table(folder / TERMS_FILE, self.generation, self._vocabulary or {})
+        _write_table(folder / NAME_KEYS_FILE, self.generation, self._name_keys)
         payload = {
             "format": FORMAT,
             "generation": self.generation,
             "variants": self.variants,
             "names": self.names,
         }
-        (folder / VARIANTS_FILE).write_text(json.dumps(payload), encoding="utf-8")
-        lines = (f"{term}\t{count}\n" for term, count in (self._vocabulary or {}).items())
-        (folder / TERMS_FILE).write_text("".join(lines), encoding="utf-8")
+        atomic_write_text(folder / VARIANTS_FILE, json.dumps(payload))
         self.folder = folder
 
     @classmethod
-    def load(cls, folder: Path, generation: int) -> SpellingTables | None:
+    def load(cls, folder: Path, generation: int, complete: bool = False) -> SpellingTables | None:
         """The tables stored in `folder` for this generation of the index; None when they
-        are missing, unreadable or from another generation."""
+        are missing, unreadable or from another generation. `complete`: with the
+        vocabulary and the names' keys read now, None when they are not of this generation
+        (an update needs all of them; a search reads the vocabulary when a query has few
+        hits, whatever it holds)."""
         try:
             payload = json.loads((folder / VARIANTS_FILE).read_text(encoding="utf-8"))
             if payload.get("format") != FORMAT or payload.get("generation") != generation:
@@ -192,17 +251,23 @@ class SpellingTables:
             names = {str(k): int(v) for k, v in payload["names"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return cls(generation, variants, names, folder)
+        tables = cls(generation, variants, names, folder)
+        if complete:
+            stamped, vocabulary = _read_table(folder / TERMS_FILE)
+            stamped_keys, keys = _read_table(folder / NAME_KEYS_FILE)
+            if stamped != generation or stamped_keys != generation or keys.keys() != names.keys():
+                return None
+            tables._vocabulary = {term: int(count) for term, count in vocabulary.items()}
+            tables._name_keys = keys
+        return tables
 
     def vocabulary(self) -> dict[str, int]:
         """Index terms (in 3+ paragraphs) with their paragraph counts, read on first use."""
         if self._vocabulary is None:
             self._vocabulary = {}
             if self.folder is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    text = (self.folder / TERMS_FILE).read_text(encoding="utf-8")
-                    for line in text.splitlines():
-                        term, _, count = line.partition("\t")
+                with contextlib.suppress(ValueError):  # a damaged file: no suggestions
+                    for term, count in _read_table(self.folder / TERMS_FILE)[1].items():
                         self._vocabulary[term] = int(count)
         return self._vocabulary
 
@@ -246,16 +311,63 @@ class SpellingTables:
         return [str(m[0]) for m in matches[:SUGGEST_CANDIDATES]]
 
 
+def _write_table(path: Path, generation: int, table: Mapping[str, object]) -> None:
+    """Write a term table, one `term<TAB>value` line each, after a line saying the index
+    generation it is of."""
+    lines = [f"{GENERATION_LINE}\t{generation}\n"]
+    lines += (f"{term}\t{value}\n" for term, value in table.items())
+    atomic_write_text(path, "".join(lines))
+
+
+def _read_table(path: Path) -> tuple[int | None, dict[str, str]]:
+    """A term table `_write_table` wrote: the generation it says it is of (None when it
+    says none, as vocabularies written before it did, or cannot be read) and its lines."""
+    table: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None, table
+    generation: int | None = None
+    for line in text.splitlines():
+        term, _, value = line.partition("\t")
+        if term == GENERATION_LINE:
+            with contextlib.suppress(ValueError):
+                generation = int(value)
+        else:
+            table[term] = value
+    return generation, table
+
+
+def _may_be_name(term: str) -> bool:
+    """Whether a term is long enough and all letters, as a name with variants must be."""
+    return len(term) >= MIN_NAME_LENGTH and term.isalpha()
+
+
+def _name_paragraphs(in_names: int, in_body: int) -> int | None:
+    """A term's paragraph count when the corpus writes it as a name (`in_names` of the
+    `in_body` paragraphs holding it write it with a capital where no sentence starts:
+    at least NAME_SHARE of them), else None."""
+    return in_body if in_body and in_names >= NAME_SHARE * in_body else None
+
+
+def _suggestable(raw: bytes, paragraphs: int) -> bool:
+    """Whether an index term (as stored) goes into the "did you mean" vocabulary."""
+    return paragraphs >= SUGGEST_MIN and len(raw) >= MIN_SUGGEST_LENGTH and raw.isalpha()
+
+
 class _NameKeys:
     """The name terms of a corpus by transliteration key and by skeleton, to find the
     names related to a term."""
 
-    def __init__(self, names: dict[str, int]) -> None:
+    def __init__(self, names: dict[str, int], known: Mapping[str, str] | None = None) -> None:
+        """Index `names`; `known` gives keys computed before (`name_key` for the others)."""
         self.names = names
+        known = known or {}
+        self.keys = {term: known.get(term) or name_key(term) for term in names}
         self.by_key: dict[str, list[str]] = defaultdict(list)
         self.rare_by_single: dict[str, list[str]] = defaultdict(list)  # rare names only
         for term, paragraphs in names.items():
-            key = name_key(term)
+            key = self.keys[term]
             self.by_key[key].append(term)
             if paragraphs <= RARE_PARAGRAPHS:
                 self.rare_by_single[_single_letters(key)].append(term)
@@ -268,7 +380,7 @@ class _NameKeys:
         """The names (never `term`) sharing its key; when `term` is rare, also the rare
         names that differ in doubled letters or, long ones, by one vowel; most frequent
         first."""
-        key = name_key(term)
+        key = self.keys.get(term) or name_key(term)
         found = set(self.by_key.get(key, ()))
         if self.names.get(term, 0) <= RARE_PARAGRAPHS:
             single = _single_letters(key)
@@ -279,6 +391,18 @@ class _NameKeys:
                         found.update(self.rare_by_single[other])
         found.discard(term)
         return sorted(found, key=lambda t: (-self.names[t], t))[:MAX_VARIANTS]
+
+    def neighbours(self, term: str) -> set[str]:
+        """The names whose related names may hold `term`, whether it is a name or not:
+        those sharing its key, and rare ones sharing its single-letter key or skeleton
+        (a superset of what `related` looks at from their side)."""
+        key = self.keys.get(term) or name_key(term)
+        single = _single_letters(key)
+        found = set(self.by_key.get(key, ()))
+        found.update(self.rare_by_single.get(single, ()))
+        for other in self.rare_by_skeleton.get(_skeleton(single), ()):
+            found.update(self.rare_by_single[other])
+        return found
 
     def pair_all(self) -> dict[str, list[str]]:
         """Each name term's related names, for the names that have some."""
