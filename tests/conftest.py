@@ -5,8 +5,11 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tuireader.core import article_cache
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_SEEDS = REPO / "seeds"
@@ -75,3 +78,17 @@ def install_meaning_cache(cache: Path, root: Path) -> None:
     folder = root / "indexes" / "meaning"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cache, folder / VECTOR_FILE)
+
+
+@pytest.fixture
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every article file read from now on (through the article cache)."""
+    reads: list[Path] = []
+    real = article_cache.load_article
+
+    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
+        reads.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(article_cache, "load_article", counting)
+    return reads

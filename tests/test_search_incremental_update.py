@@ -22,7 +22,6 @@ import pytest
 from whoosh.writing import SegmentWriter
 
 from tuireader.cli import main
-from tuireader.core import article_cache
 from tuireader.core.search.documents import SCHEMA_VERSION
 from tuireader.core.search.storage import IndexFolder, toc_generation
 from tuireader.core.search.variants import SpellingTables
@@ -79,20 +78,6 @@ def indexed(make_workspace: Callable[..., Path]) -> Path:
     age(*seeds.rglob("*"), seeds)
     Workspace.open(root).reindex()
     return root
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every article file read from now on."""
-    found: list[Path] = []
-    real = article_cache.load_article
-
-    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
-        found.append(path)
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(article_cache, "load_article", counting)
-    return found
 
 
 @pytest.fixture
@@ -155,24 +140,24 @@ def index_files(root: Path) -> dict[str, int]:
 
 # ----------------------------------------------------------------------------- one edit
 def test_a_replaced_file_is_found_reading_and_indexing_only_it(
-    indexed: Path, reads: list[Path], written: list[str]
+    indexed: Path, counted_reads: list[Path], written: list[str]
 ) -> None:
     path = indexed / "seeds" / file_name(7)
     replace_file(path, story(7) + "\nGlaciers were seen.\n")
     assert found_ids(indexed, "glaciers") == ["desk1/story07"]
-    assert reads == [path]
+    assert counted_reads == [path]
     assert written and all(uid.startswith("desk1/story07#") for uid in written)
 
 
 def test_an_edit_in_place_is_found_by_the_cli_reading_only_that_file(
-    indexed: Path, reads: list[Path], written: list[str]
+    indexed: Path, counted_reads: list[Path], written: list[str]
 ) -> None:
     path = indexed / "seeds" / file_name(12)
     edit_in_place(path, "\nVolcanoes rumbled.\n")
     make_recent_check_old(indexed)
     found = cli_search(indexed, "volcanoes")
     assert [article["doc_id"] for article in found["articles"]] == ["desk0/story12"]
-    assert reads == [path]
+    assert counted_reads == [path]
     assert written and all(uid.startswith("desk0/story12#") for uid in written)
 
 
@@ -235,25 +220,29 @@ def assert_tables_match_a_fresh_build(root: Path) -> None:
 
 
 # ----------------------------------------------------------------------- what else changes
-def test_deleted_and_renamed_files_leave_the_index(indexed: Path, reads: list[Path]) -> None:
+def test_deleted_and_renamed_files_leave_the_index(
+    indexed: Path, counted_reads: list[Path]
+) -> None:
     seeds = indexed / "seeds"
     (seeds / file_name(5)).unlink()
     os.rename(seeds / file_name(6), seeds / "desk0" / "renamed.txt")
     assert found_ids(indexed, word(5)) == []
     assert found_ids(indexed, word(6)) == ["desk0/renamed"]
-    assert reads == [seeds / "desk0" / "renamed.txt"]
+    assert counted_reads == [seeds / "desk0" / "renamed.txt"]
     assert found_ids(indexed, "envoy") == sorted(
         [f"desk{n % 3}/story{n:02d}" for n in range(ARTICLES) if n not in (5, 6)]
         + ["desk0/renamed"]
     )
 
 
-def test_a_catalog_edit_reindexes_that_article_only(indexed: Path, reads: list[Path]) -> None:
+def test_a_catalog_edit_reindexes_that_article_only(
+    indexed: Path, counted_reads: list[Path]
+) -> None:
     (indexed / "seeds" / "catalog.yaml").write_text(
         "articles:\n  desk2/story08:\n    container: The Plain Dealer\n", encoding="utf-8"
     )
     assert found_ids(indexed, "source:dealer") == ["desk2/story08"]
-    assert reads == [indexed / "seeds" / file_name(8)]
+    assert counted_reads == [indexed / "seeds" / file_name(8)]
 
 
 def test_two_files_with_one_id_keep_the_first(make_workspace: Callable[..., Path]) -> None:
@@ -283,15 +272,17 @@ def test_a_stamp_too_recent_to_trust_is_read_again_by_the_next_update(
 
 
 def test_without_a_usable_record_every_article_is_looked_at(
-    indexed: Path, reads: list[Path]
+    indexed: Path, counted_reads: list[Path]
 ) -> None:
     (indexed / "indexes" / "search-files.json").unlink()
     replace_file(indexed / "seeds" / file_name(2), story(2) + "\nOrchards.\n")
     assert found_ids(indexed, "orchards") == ["desk2/story02"]
-    assert len(reads) == ARTICLES
+    assert len(counted_reads) == ARTICLES
 
 
-def test_the_index_command_still_looks_at_every_article(indexed: Path, reads: list[Path]) -> None:
+def test_the_index_command_still_looks_at_every_article(
+    indexed: Path, counted_reads: list[Path]
+) -> None:
     # `tuireader index` (no freshness check before it) digests and reads everything.
     report = Workspace.open(indexed).reindex()
-    assert report.unchanged == ARTICLES and len(reads) == ARTICLES
+    assert report.unchanged == ARTICLES and len(counted_reads) == ARTICLES

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from tuireader.cli import COMMAND_MODULES, command_modules, command_word, main
-from tuireader.core import article_cache
 from tuireader.core import workspace as workspace_module
 from tuireader.core.workspace import Workspace
 
@@ -108,20 +107,6 @@ def age_tree(root: Path) -> None:
     """Age every file and folder under seeds/ (their edits were made long ago)."""
     seeds = root / "seeds"
     age(*seeds.rglob("*"), seeds)
-
-
-@pytest.fixture
-def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every article file read from now on (through the article cache)."""
-    reads: list[Path] = []
-    real = article_cache.load_article
-
-    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
-        reads.append(path)
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(article_cache, "load_article", counting)
-    return reads
 
 
 @pytest.fixture
