@@ -185,11 +185,12 @@ def text_cues(text: str, start: int, end: int) -> Votes:
         return votes
     before = text[max(0, start - _WINDOW) : start]
     after = text[end : end + _WINDOW]
+    ahead = text[end : end + _PRONOUN_REACH]  # a definition or a pronoun reads further
     word = _WORD_BEFORE.search(before)
     suffix = _SUFFIX_AFTER.match(after)
     if suffix and _bare(suffix.group(1)) in COMPANY_SUFFIXES and suffix.group(1)[:1].isupper():
         votes["ORG"] += SUFFIX_WEIGHT
-    if _ORG_NOUN_AFTER.match(after) or _DEFINED_AS_ORG.match(text[end : end + _PRONOUN_REACH]):
+    if _ORG_NOUN_AFTER.match(after) or _DEFINED_AS_ORG.match(ahead):
         votes["ORG"] += ORG_NOUN_WEIGHT
     if _titled_context(before):
         votes["PERSON"] += HONORIFIC_WEIGHT
@@ -208,10 +209,9 @@ def text_cues(text: str, start: int, end: int) -> Votes:
     # "the X said" is an organisation speaking, not a person.
     if (_SAID_AFTER.match(after) and not _THE_BEFORE.search(before)) or _SAID_BEFORE.search(before):
         votes["PERSON"] += SAID_WEIGHT
-    pronoun = _next_pronoun(text[end : end + _PRONOUN_REACH])
-    person_pronoun = pronoun in _PERSON_PRONOUNS
+    pronoun = _next_pronoun(ahead)
     plural = _PLURAL_VERB_AFTER.match(after) and not _AND_BEFORE.search(before)
-    if person_pronoun:
+    if pronoun in _PERSON_PRONOUNS:
         votes["PERSON"] += PRONOUN_WEIGHT
     if pronoun == "its" or plural:
         votes["ORG"] += PRONOUN_WEIGHT
